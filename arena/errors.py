@@ -1,0 +1,26 @@
+"""Exception hierarchy: every error Arena raises on purpose descends from :class:`ArenaError`."""
+
+from __future__ import annotations
+
+
+class ArenaError(Exception):
+    """Root of Arena's errors."""
+
+
+class TaskSpecError(ArenaError, ValueError):
+    """A task YAML file is malformed: the message names the file, the field and what is allowed."""
+
+
+class UnknownNameError(ArenaError, KeyError):
+    """A task, axis, policy, camera or object name that does not exist; the message lists valid names."""
+
+    def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
+        return str(self.args[0]) if self.args else ""
+
+
+class EpisodeConfigError(ArenaError, ValueError):
+    """An EpisodeConfig that cannot be replayed (wrong task, bad field, unknown object)."""
+
+
+class ActionError(ArenaError, ValueError):
+    """An action with the wrong shape or non-finite values."""

@@ -1,0 +1,84 @@
+"""Geometric building blocks of every task object: the one definition both MuJoCo and STL export read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+PrimitiveKind = Literal["box", "cylinder", "sphere"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A solid primitive in its part's frame.
+
+    Attributes:
+        kind: ``box`` (size = half extents x, y, z), ``cylinder`` (size = radius, half height; axis z) or
+            ``sphere`` (size = radius,). All lengths in metres.
+        size: Size parameters as above.
+        pos: Centre in the part frame (metres).
+        quat: Orientation in the part frame (w, x, y, z).
+    """
+
+    kind: PrimitiveKind
+    size: tuple[float, ...]
+    pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    quat: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
+
+    def volume(self) -> float:
+        """Solid volume in cubic metres."""
+        if self.kind == "box":
+            return 8.0 * float(np.prod(self.size))
+        if self.kind == "cylinder":
+            return float(np.pi * self.size[0] ** 2 * 2 * self.size[1])
+        return float(4.0 / 3.0 * np.pi * self.size[0] ** 3)
+
+
+@dataclass(frozen=True)
+class Joint:
+    """How a part moves relative to its parent part.
+
+    Attributes:
+        kind: ``hinge`` (axis of rotation) or ``slide`` (direction of travel).
+        axis: Unit axis in the parent-part frame.
+        pos: A point on the hinge axis, in the part frame.
+        range: Limits (radians or metres).
+        damping: Joint damping (N·m·s/rad or N·s/m).
+        frictionloss: Dry friction of the joint.
+    """
+
+    kind: Literal["hinge", "slide"]
+    axis: tuple[float, float, float]
+    range: tuple[float, float]
+    pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    damping: float = 1.0
+    frictionloss: float = 0.0
+
+
+@dataclass(frozen=True)
+class Part:
+    """One rigid, separately printable piece of an object.
+
+    Attributes:
+        name: Part name, unique within its object (``body``, ``lid``, ``drawer_top`` ...).
+        primitives: Solids whose union is the part.
+        pos: Part frame origin in the parent-part frame (or the object frame for the root part).
+        quat: Part frame orientation in the same frame.
+        parent: Name of the parent part (None for the root part).
+        joint: How the part moves relative to its parent (None: rigidly fixed).
+        sites: Named points in the part frame that experts and predicates use (grasp points, handles).
+    """
+
+    name: str
+    primitives: tuple[Primitive, ...]
+    pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    quat: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
+    parent: str | None = None
+    joint: Joint | None = None
+    sites: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    def volume(self) -> float:
+        """Sum of primitive volumes (cubic metres); an upper bound where primitives touch or overlap."""
+        return sum(p.volume() for p in self.primitives)

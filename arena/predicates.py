@@ -1,0 +1,128 @@
+"""Declarative success predicates: each YAML ``success`` entry names one of these with its arguments.
+
+A predicate is checked against the task's objects when the task file loads (bad names fail early) and is
+evaluated on the live :class:`arena.scene.SceneState` after every control step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from arena.scene_state import SceneState
+
+
+@dataclass(frozen=True)
+class PredicateSignature:
+    """Arguments a predicate takes: ``objects`` must name task objects; ``numbers`` are floats."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+
+
+def _on_top_of(state: SceneState, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
+    """``object`` rests on ``support``: touching it, above it, and not touching the table."""
+    return (
+        state.touching(object, support)
+        and not state.touching_table(object)
+        and state.site_pos(object, "center")[2] > state.site_pos(support, "top")[2]
+    )
+
+
+def _released(state: SceneState, object: str) -> bool:  # noqa: A002
+    """Neither finger touches ``object``."""
+    return not state.touching_gripper(object)
+
+
+def _grasped(state: SceneState, object: str) -> bool:  # noqa: A002
+    """Both fingers touch ``object``."""
+    return state.grasped(object)
+
+
+def _inside_region(state: SceneState, object: str, region: str, radius: float | None = None) -> bool:  # noqa: A002
+    """The centre of ``object`` lies within ``radius`` metres (default: the region's footprint) of ``region``."""
+    limit = state.footprint_radius(region) if radius is None else float(radius)
+    offset = state.site_pos(object, "center")[:2] - state.site_pos(region, "center")[:2]
+    return float(np.linalg.norm(offset)) <= limit
+
+
+def _joint_beyond(
+    state: SceneState,
+    object: str,  # noqa: A002
+    joint: str,
+    greater_than: float | None = None,
+    less_than: float | None = None,
+) -> bool:
+    """The joint ``object/joint`` is above ``greater_than`` and/or below ``less_than`` (radians or metres)."""
+    value = state.joint_value(object, joint)
+    return (greater_than is None or value > greater_than) and (less_than is None or value < less_than)
+
+
+PREDICATES: dict[str, tuple[Callable[..., bool], PredicateSignature]] = {
+    "on_top_of": (_on_top_of, PredicateSignature(("object", "support"), objects=("object", "support"))),
+    "released": (_released, PredicateSignature(("object",), objects=("object",))),
+    "grasped": (_grasped, PredicateSignature(("object",), objects=("object",))),
+    "inside_region": (
+        _inside_region,
+        PredicateSignature(("object", "region"), ("radius",), objects=("object", "region")),
+    ),
+    "joint_beyond": (
+        _joint_beyond,
+        PredicateSignature(("object", "joint"), ("greater_than", "less_than"), objects=("object",)),
+    ),
+}
+COMBINATORS = ("all", "any")
+
+
+def check_predicate(tree: Any, object_names: set[str], where: str) -> None:
+    """Validate a predicate tree; raise ``ValueError`` naming ``where``, the bad field and what is allowed."""
+    if not isinstance(tree, Mapping) or len(tree) != 1:
+        raise ValueError(f"{where}: expected a mapping with exactly one key out of {sorted(PREDICATES) + list(COMBINATORS)}")
+    (name, args), = tree.items()
+    if name in COMBINATORS:
+        if not isinstance(args, list) or not args:
+            raise ValueError(f"{where}.{name}: expected a non-empty list of predicates")
+        for index, child in enumerate(args):
+            check_predicate(child, object_names, f"{where}.{name}[{index}]")
+        return
+    if name not in PREDICATES:
+        raise ValueError(f"{where}: unknown predicate {name!r}; valid: {sorted(PREDICATES) + list(COMBINATORS)}")
+    signature = PREDICATES[name][1]
+    if not isinstance(args, Mapping):
+        raise ValueError(f"{where}.{name}: expected a mapping of arguments {list(signature.required)}")
+    missing = set(signature.required) - set(args)
+    extra = set(args) - set(signature.required) - set(signature.optional)
+    if missing or extra:
+        raise ValueError(
+            f"{where}.{name}: missing {sorted(missing)} / unexpected {sorted(extra)}; "
+            f"required {list(signature.required)}, optional {list(signature.optional)}"
+        )
+    for field in signature.objects:
+        value = str(args[field])
+        if "{" not in value and value not in object_names:
+            raise ValueError(f"{where}.{name}.{field}: unknown object {value!r}; task objects: {sorted(object_names)}")
+
+
+def resolve(tree: Any, variables: Mapping[str, str]) -> Any:
+    """Substitute ``{variant}`` placeholders in every string of a predicate tree or plan."""
+    if isinstance(tree, str):
+        return tree.format_map(variables)
+    if isinstance(tree, Mapping):
+        return {key: resolve(value, variables) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [resolve(value, variables) for value in tree]
+    return tree
+
+
+def evaluate(tree: Mapping[str, Any], state: SceneState) -> bool:
+    """Evaluate a resolved predicate tree on the current simulation state."""
+    (name, args), = tree.items()
+    if name == "all":
+        return all(evaluate(child, state) for child in args)
+    if name == "any":
+        return any(evaluate(child, state) for child in args)
+    return bool(PREDICATES[name][0](state, **args))

@@ -1,0 +1,41 @@
+"""Registers ``Arena-<Task>`` and ``Arena-<Task>-<Axis>`` gymnasium ids for every shipped task."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+
+from arena.env import SUPPORTED_AXES
+from arena.task_spec import load_task, task_names
+
+ENTRY_POINT = "arena.env:ArenaEnv"
+
+
+def env_id(task: str, axis: str | None = None) -> str:
+    """The gymnasium id of a task (and axis)."""
+    return f"Arena-{task}" if axis is None else f"Arena-{task}-{axis}"
+
+
+def registered_ids() -> list[str]:
+    """Every Arena id, in registration order."""
+    ids = []
+    for task in task_names():
+        ids.append(env_id(task))
+        ids.extend(env_id(task, axis) for axis in SUPPORTED_AXES)
+    return ids
+
+
+def register_all() -> None:
+    """Register every id (idempotent)."""
+    for task in task_names():
+        max_steps = load_task(task).max_steps
+        for axis in (None, *SUPPORTED_AXES):
+            name = env_id(task, axis)
+            if name in gym.registry:
+                continue
+            gym.register(
+                id=name,
+                entry_point=ENTRY_POINT,
+                kwargs={"task": task, "axis": axis or "None"},
+                max_episode_steps=max_steps,
+                disable_env_checker=True,
+            )

@@ -1,0 +1,182 @@
+"""Scene builder: the Panda, table, walls, lights, cameras and a task's parametric objects on ``mujoco.MjSpec``.
+
+World frame = robot base frame: origin at the Panda's base on the table top (z = 0 is the table surface),
+x forward, z up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import mujoco
+import numpy as np
+
+from arena.colors import rgba
+from arena.geometry import look_at_quat
+from arena.objects import Part, Primitive
+from arena.robot import load_panda_spec
+from arena.scene_state import TABLE_GEOM
+from arena.task_spec import ObjectSpec, TaskSpec
+
+#: External cameras: position and look-at point (metres). The wrist camera lives on the hand (panda.xml).
+CAMERA_RIGS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    "front": ((1.15, 0.0, 0.55), (0.42, 0.0, 0.06)),
+    "left_shoulder": ((0.12, 0.55, 0.60), (0.55, 0.0, 0.02)),
+    "right_shoulder": ((0.12, -0.55, 0.60), (0.55, 0.0, 0.02)),
+}
+CAMERAS: tuple[str, ...] = ("front", "left_shoulder", "right_shoulder", "wrist")
+EXTERNAL_CAMERAS: tuple[str, ...] = tuple(CAMERA_RIGS)
+CAMERA_FOVY = 50.0
+
+TABLE_HALF = (0.65, 0.75, 0.02)
+TABLE_CENTER_X = 0.35
+TABLE_HEIGHT = 0.75
+WALLS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    # name: (centre, half size)
+    "wall_back": ((1.8, 0.0, 0.5), (0.02, 2.0, 1.25)),
+    "wall_front": ((-1.2, 0.0, 0.5), (0.02, 2.0, 1.25)),
+    "wall_left": ((0.3, 2.0, 0.5), (1.5, 0.02, 1.25)),
+    "wall_right": ((0.3, -2.0, 0.5), (1.5, 0.02, 1.25)),
+}
+LIGHTS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float], float]] = {
+    # name: (position, direction, diffuse intensity)
+    "light_key": ((0.9, 0.6, 1.6), (-0.35, -0.3, -1.0), 0.65),
+    "light_fill": ((0.2, -0.8, 1.4), (0.2, 0.5, -1.0), 0.35),
+}
+_GEOM_TYPES = {
+    "box": mujoco.mjtGeom.mjGEOM_BOX,
+    "cylinder": mujoco.mjtGeom.mjGEOM_CYLINDER,
+    "sphere": mujoco.mjtGeom.mjGEOM_SPHERE,
+}
+_JOINT_TYPES = {"hinge": mujoco.mjtJoint.mjJNT_HINGE, "slide": mujoco.mjtJoint.mjJNT_SLIDE}
+
+
+@dataclass(frozen=True)
+class SceneOptions:
+    """Spec-stage settings of a scene. ``object_scales`` maps object names to uniform scale factors."""
+
+    object_scales: Mapping[str, float] | None = None
+    max_image_size: int = 1024
+
+
+def _add_primitive_geom(body: mujoco.MjsBody, name: str, primitive: Primitive, **attributes) -> mujoco.MjsGeom:
+    size = np.zeros(3)
+    size[: len(primitive.size)] = primitive.size
+    return body.add_geom(
+        name=name,
+        type=_GEOM_TYPES[primitive.kind],
+        size=size,
+        pos=primitive.pos,
+        quat=primitive.quat,
+        **attributes,
+    )
+
+
+def _add_environment(spec: mujoco.MjSpec) -> None:
+    world = spec.worldbody
+    spec.add_material(name="table", rgba=[0.62, 0.5, 0.38, 1.0])
+    spec.add_material(name="wall", rgba=[0.78, 0.8, 0.82, 1.0])
+    spec.add_material(name="floor", rgba=[0.35, 0.35, 0.38, 1.0])
+    world.add_geom(
+        name="floor", type=mujoco.mjtGeom.mjGEOM_PLANE, size=[4, 4, 0.05], pos=[0, 0, -TABLE_HEIGHT], material="floor"
+    )
+    world.add_geom(
+        name=TABLE_GEOM,
+        type=mujoco.mjtGeom.mjGEOM_BOX,
+        size=TABLE_HALF,
+        pos=[TABLE_CENTER_X, 0.0, -TABLE_HALF[2]],
+        material="table",
+        friction=[1.0, 0.005, 0.0001],
+    )
+    leg_half = (TABLE_HEIGHT - 2 * TABLE_HALF[2]) / 2
+    for i, (sx, sy) in enumerate([(1, 1), (1, -1), (-1, 1), (-1, -1)]):
+        world.add_geom(
+            name=f"table_leg_{i}",
+            type=mujoco.mjtGeom.mjGEOM_BOX,
+            size=[0.03, 0.03, leg_half],
+            pos=[TABLE_CENTER_X + sx * (TABLE_HALF[0] - 0.05), sy * (TABLE_HALF[1] - 0.05), -2 * TABLE_HALF[2] - leg_half],
+            material="table",
+            contype=0,
+            conaffinity=0,
+        )
+    for name, (center, half) in WALLS.items():
+        world.add_geom(
+            name=name, type=mujoco.mjtGeom.mjGEOM_BOX, size=half, pos=center, material="wall", contype=0, conaffinity=0
+        )
+    for name, (pos, direction, intensity) in LIGHTS.items():
+        world.add_light(
+            name=name,
+            pos=pos,
+            dir=np.asarray(direction) / np.linalg.norm(direction),
+            diffuse=[intensity] * 3,
+            specular=[0.1] * 3,
+            castshadow=True,
+            type=mujoco.mjtLightType.mjLIGHT_DIRECTIONAL,
+        )
+    spec.visual.headlight.ambient = [0.25, 0.25, 0.25]
+    spec.visual.headlight.diffuse = [0.25, 0.25, 0.25]
+    spec.visual.headlight.specular = [0.0, 0.0, 0.0]
+    for name, (pos, target) in CAMERA_RIGS.items():
+        world.add_camera(name=name, pos=pos, quat=look_at_quat(np.array(pos), np.array(target)), fovy=CAMERA_FOVY)
+
+
+def _add_part(spec: mujoco.MjSpec, parent: mujoco.MjsBody, obj: ObjectSpec, part: Part, material: str) -> mujoco.MjsBody:
+    body = parent.add_body(name=f"{obj.name}/{part.name}", pos=part.pos, quat=part.quat)
+    if part.joint is not None:
+        joint = part.joint
+        body.add_joint(
+            name=f"{obj.name}/{part.name}",
+            type=_JOINT_TYPES[joint.kind],
+            axis=joint.axis,
+            pos=joint.pos,
+            range=joint.range,
+            limited=mujoco.mjtLimited.mjLIMITED_TRUE,
+            damping=joint.damping,
+            frictionloss=joint.frictionloss,
+            armature=0.001,
+        )
+    collides = obj.shape.collides
+    for k, primitive in enumerate(part.primitives):
+        _add_primitive_geom(
+            body,
+            f"{obj.name}/{part.name}/{k}",
+            primitive,
+            material=material,
+            density=obj.density,
+            friction=[obj.friction, 0.005, 0.0001],
+            condim=4 if obj.shape.free else 3,
+            contype=1 if collides else 0,
+            conaffinity=1 if collides else 0,
+            group=1,
+        )
+    for site, pos in part.sites.items():
+        body.add_site(name=f"{obj.name}/{site}", pos=pos, size=[0.004, 0, 0], group=5, rgba=[1, 0, 1, 1])
+    return body
+
+
+def _add_object(spec: mujoco.MjSpec, obj: ObjectSpec, scale: float) -> None:
+    shape = obj.shape.scaled(scale)
+    material = f"{obj.name}/material"
+    spec.add_material(name=material, rgba=list(rgba(obj.color)))
+    bodies: dict[str, mujoco.MjsBody] = {}
+    for part in shape.parts():
+        parent = spec.worldbody if part.parent is None else bodies[part.parent]
+        bodies[part.name] = _add_part(spec, parent, obj, part, material)
+        if part.parent is None and shape.free:
+            bodies[part.name].add_freejoint(name=f"{obj.name}/free")
+
+
+def build_scene_spec(task: TaskSpec, options: SceneOptions | None = None) -> mujoco.MjSpec:
+    """A fresh ``MjSpec`` of the full scene for ``task`` (objects at their frame origins; poses set at reset)."""
+    options = options or SceneOptions()
+    spec = load_panda_spec()
+    spec.modelname = f"arena_{task.name}"
+    spec.visual.global_.offwidth = options.max_image_size
+    spec.visual.global_.offheight = options.max_image_size
+    spec.visual.quality.shadowsize = 2048
+    _add_environment(spec)
+    scales = dict(options.object_scales or {})
+    for obj in task.objects:
+        _add_object(spec, obj, float(scales.get(obj.name, 1.0)))
+    return spec

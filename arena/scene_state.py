@@ -1,0 +1,114 @@
+"""A read-mostly view of a compiled Arena scene: names resolved to ids once, privileged queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import mujoco
+import numpy as np
+
+from arena.errors import UnknownNameError
+from arena.geometry import mat_to_quat
+from arena.robot import panda
+from arena.task_spec import TaskSpec
+
+TABLE_GEOM = "table_top"
+
+
+class SceneState:
+    """Privileged access to object poses, sites, joints and contacts of a compiled task scene.
+
+    Naming scheme of the compiled model: bodies ``<object>/<part>``, geoms ``<object>/<part>/<k>``, sites
+    ``<object>/<site>``, part joints ``<object>/<part>``, free joints ``<object>/free``.
+    """
+
+    def __init__(self, model: mujoco.MjModel, data: mujoco.MjData, task: TaskSpec, scales: dict[str, float]):
+        self.model = model
+        self.data = data
+        self.task = task
+        self.scales = dict(scales)
+        self._geoms: dict[str, frozenset[int]] = {}
+        self._root_body: dict[str, int] = {}
+        self._free_qpos: dict[str, int] = {}
+        self._free_dof: dict[str, int] = {}
+        for spec in task.objects:
+            parts = spec.shape.parts()
+            self._root_body[spec.name] = model.body(f"{spec.name}/{parts[0].name}").id
+            self._geoms[spec.name] = frozenset(
+                g for g in range(model.ngeom) if (model.geom(g).name or "").startswith(f"{spec.name}/")
+            )
+            if spec.shape.free:
+                joint = model.joint(f"{spec.name}/free")
+                self._free_qpos[spec.name] = int(joint.qposadr[0])
+                self._free_dof[spec.name] = int(joint.dofadr[0])
+        self._table = frozenset({model.geom(TABLE_GEOM).id})
+        finger_bodies = {model.body(name).id for name in panda.FINGER_BODIES}
+        self._left = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("left_finger").id)
+        self._right = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("right_finger").id)
+        self._gripper = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] in finger_bodies)
+
+    # ------------------------------------------------------------------------------------------ ids
+    def object_geoms(self, name: str) -> frozenset[int]:
+        """Geom ids of every part of object ``name``."""
+        if name not in self._geoms:
+            raise UnknownNameError(f"unknown object {name!r}; objects: {sorted(self._geoms)}")
+        return self._geoms[name]
+
+    def root_body(self, name: str) -> int:
+        """Body id of the object's root part."""
+        self.object_geoms(name)
+        return self._root_body[name]
+
+    def free_qpos_address(self, name: str) -> int | None:
+        """qpos address of the object's free joint, or None for fixed objects."""
+        return self._free_qpos.get(name)
+
+    def footprint_radius(self, name: str) -> float:
+        """Footprint radius (metres) of the object at its current scale."""
+        return self.task.object(name).shape.scaled(self.scales.get(name, 1.0)).footprint_radius()
+
+    # ------------------------------------------------------------------------------------------ poses
+    def object_pose(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """World position and quaternion of the object frame."""
+        body = self.root_body(name)
+        return self.data.xpos[body].copy(), self.data.xquat[body].copy()
+
+    def site_pos(self, obj: str, site: str) -> np.ndarray:
+        """World position of site ``<obj>/<site>``."""
+        return self.data.site(f"{obj}/{site}").xpos.copy()
+
+    def site_pose(self, obj: str, site: str) -> tuple[np.ndarray, np.ndarray]:
+        """World position and quaternion of site ``<obj>/<site>``."""
+        site_data = self.data.site(f"{obj}/{site}")
+        return site_data.xpos.copy(), mat_to_quat(site_data.xmat)
+
+    def joint_value(self, obj: str, joint: str) -> float:
+        """Position of the part joint ``<obj>/<joint>`` (radians or metres)."""
+        return float(self.data.joint(f"{obj}/{joint}").qpos[0])
+
+    # ------------------------------------------------------------------------------------------ contacts
+    def _touching(self, first: Iterable[int], second: Iterable[int]) -> bool:
+        a, b = set(first), set(second)
+        contacts = self.data.contact
+        for i in range(self.data.ncon):
+            g1, g2 = contacts.geom1[i], contacts.geom2[i]
+            if (g1 in a and g2 in b) or (g1 in b and g2 in a):
+                return True
+        return False
+
+    def touching(self, first: str, second: str) -> bool:
+        """Whether any geom of object ``first`` touches any geom of object ``second``."""
+        return self._touching(self.object_geoms(first), self.object_geoms(second))
+
+    def touching_table(self, name: str) -> bool:
+        """Whether object ``name`` touches the table top."""
+        return self._touching(self.object_geoms(name), self._table)
+
+    def touching_gripper(self, name: str) -> bool:
+        """Whether either finger touches object ``name``."""
+        return self._touching(self.object_geoms(name), self._gripper)
+
+    def grasped(self, name: str) -> bool:
+        """Whether both fingers touch object ``name``."""
+        geoms = self.object_geoms(name)
+        return self._touching(geoms, self._left) and self._touching(geoms, self._right)

@@ -1,0 +1,249 @@
+"""Task specifications: ``tasks/<Name>.yaml`` parsed and validated into frozen records.
+
+Every error names the file, the field and what would be accepted. See ``tasks/StackBlocks.yaml`` for a
+documented example of every field.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from arena import predicates
+from arena.colors import NAMED_COLORS
+from arena.errors import TaskSpecError, UnknownNameError
+from arena.objects import Shape, make_shape
+from arena.paths import task_dir
+
+ROLES = ("MO", "RO")
+_TOP_LEVEL = {
+    "name": True, "description": True, "randomizations": True, "success_conditions": True,
+    "max_steps": True, "objects": True, "instructions": True, "success": True, "expert": True,
+    "variants": False, "min_separation": False, "perturbations": False,
+}
+_OBJECT_FIELDS = {"name", "role", "shape", "params", "color", "density", "friction", "spawn", "initial_joints"}
+
+
+@dataclass(frozen=True)
+class SpawnRegion:
+    """Where an object's frame origin may be placed (metres, radians; robot base frame)."""
+
+    x: tuple[float, float]
+    y: tuple[float, float]
+    yaw: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """One task object: its role, parametric shape, look, physics and spawn region."""
+
+    name: str
+    role: str
+    shape: Shape
+    color: str
+    spawn: SpawnRegion
+    density: float = 600.0
+    friction: float = 1.0
+    initial_joints: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A validated task definition (see module docstring)."""
+
+    name: str
+    description: str
+    randomizations: str
+    success_conditions: str
+    max_steps: int
+    objects: tuple[ObjectSpec, ...]
+    instructions: tuple[str, ...]
+    success: Mapping[str, Any]
+    expert: tuple[Mapping[str, Any], ...]
+    variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    min_separation: float = 0.03
+    perturbations: Mapping[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    def object(self, name: str) -> ObjectSpec:
+        """The object called ``name``; raises ``UnknownNameError`` listing the task's objects."""
+        for spec in self.objects:
+            if spec.name == name:
+                return spec
+        raise UnknownNameError(f"task {self.name} has no object {name!r}; objects: {[o.name for o in self.objects]}")
+
+    def objects_with_role(self, role: str) -> tuple[ObjectSpec, ...]:
+        """Objects whose role is ``role`` (``MO`` or ``RO``)."""
+        return tuple(spec for spec in self.objects if spec.role == role)
+
+
+def _fail(path: Path, where: str, message: str) -> TaskSpecError:
+    return TaskSpecError(f"{path.name}: field '{where}': {message}")
+
+
+def _range(path: Path, where: str, value: Any) -> tuple[float, float]:
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) for v in value)
+        or value[0] > value[1]
+    ):
+        raise _fail(path, where, f"expected [low, high] numbers with low <= high, got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def _template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _parse_object(path: Path, index: int, raw: Any) -> ObjectSpec:
+    where = f"objects[{index}]"
+    if not isinstance(raw, Mapping):
+        raise _fail(path, where, "expected a mapping")
+    unknown = set(raw) - _OBJECT_FIELDS
+    if unknown:
+        raise _fail(path, where, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_OBJECT_FIELDS)}")
+    for key in ("name", "role", "shape", "spawn"):
+        if key not in raw:
+            raise _fail(path, f"{where}.{key}", "missing")
+    name = raw["name"]
+    if not isinstance(name, str) or not name.isidentifier():
+        raise _fail(path, f"{where}.name", f"expected an identifier (letters, digits, _), got {name!r}")
+    if raw["role"] not in ROLES:
+        raise _fail(path, f"{where}.role", f"got {raw['role']!r}; allowed: {list(ROLES)}")
+    try:
+        shape = make_shape(str(raw["shape"]), dict(raw.get("params") or {}))
+    except (UnknownNameError, TypeError) as error:
+        raise _fail(path, f"{where}.shape", str(error)) from None
+    color = raw.get("color", "gray")
+    if color not in NAMED_COLORS:
+        raise _fail(path, f"{where}.color", f"got {color!r}; allowed: {list(NAMED_COLORS)}")
+    spawn = raw["spawn"]
+    if not isinstance(spawn, Mapping) or not {"x", "y"} <= set(spawn) or set(spawn) - {"x", "y", "yaw"}:
+        raise _fail(path, f"{where}.spawn", "expected a mapping with x, y and optional yaw ranges")
+    region = SpawnRegion(
+        x=_range(path, f"{where}.spawn.x", spawn["x"]),
+        y=_range(path, f"{where}.spawn.y", spawn["y"]),
+        yaw=_range(path, f"{where}.spawn.yaw", spawn.get("yaw", [0.0, 0.0])),
+    )
+    part_names = {part.name for part in shape.parts() if part.joint is not None}
+    joints = {}
+    for joint, bounds in dict(raw.get("initial_joints") or {}).items():
+        if joint not in part_names:
+            raise _fail(path, f"{where}.initial_joints.{joint}", f"unknown joint; movable parts: {sorted(part_names)}")
+        joints[joint] = _range(path, f"{where}.initial_joints.{joint}", bounds)
+    for key in ("density", "friction"):
+        if key in raw and (not isinstance(raw[key], int | float) or raw[key] <= 0):
+            raise _fail(path, f"{where}.{key}", f"expected a positive number, got {raw[key]!r}")
+    return ObjectSpec(
+        name=name,
+        role=raw["role"],
+        shape=shape,
+        color=color,
+        spawn=region,
+        density=float(raw.get("density", 600.0)),
+        friction=float(raw.get("friction", 1.0)),
+        initial_joints=joints,
+    )
+
+
+def parse_task(path: Path, raw: Any) -> TaskSpec:
+    """Validate a parsed YAML document; raise :class:`TaskSpecError` naming file, field and what is allowed."""
+    if not isinstance(raw, Mapping):
+        raise _fail(path, "<root>", "expected a mapping at the top level")
+    unknown = set(raw) - set(_TOP_LEVEL)
+    if unknown:
+        raise _fail(path, "<root>", f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_TOP_LEVEL)}")
+    for key, required in _TOP_LEVEL.items():
+        if required and key not in raw:
+            raise _fail(path, key, "missing (required)")
+    if raw["name"] != path.stem:
+        raise _fail(path, "name", f"must equal the file name {path.stem!r}, got {raw['name']!r}")
+    for key in ("description", "randomizations", "success_conditions"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _fail(path, key, "expected a non-empty text")
+    if not isinstance(raw["max_steps"], int) or raw["max_steps"] <= 0:
+        raise _fail(path, "max_steps", f"expected a positive integer, got {raw['max_steps']!r}")
+    if not isinstance(raw["objects"], list) or not raw["objects"]:
+        raise _fail(path, "objects", "expected a non-empty list")
+    objects = tuple(_parse_object(path, i, o) for i, o in enumerate(raw["objects"]))
+    names = [o.name for o in objects]
+    if len(set(names)) != len(names):
+        raise _fail(path, "objects", f"object names must be unique, got {names}")
+    if not any(o.role == "MO" for o in objects):
+        raise _fail(path, "objects", "at least one object must have role MO")
+    variants_raw = raw.get("variants") or {}
+    if not isinstance(variants_raw, Mapping) or not all(
+        isinstance(v, list) and v and all(isinstance(x, str) for x in v) for v in variants_raw.values()
+    ):
+        raise _fail(path, "variants", "expected a mapping from variant name to a non-empty list of strings")
+    variants = {key: tuple(values) for key, values in variants_raw.items()}
+    allowed_fields = set(variants) | {f"{n}_color" for n in names}
+    instructions = raw["instructions"]
+    if not isinstance(instructions, list) or len(instructions) < 3 or not all(isinstance(t, str) for t in instructions):
+        raise _fail(path, "instructions", "expected a list of at least 3 paraphrased templates")
+    for i, template in enumerate(instructions):
+        bad = _template_fields(template) - allowed_fields
+        if bad:
+            raise _fail(path, f"instructions[{i}]", f"unknown placeholder(s) {sorted(bad)}; allowed: {sorted(allowed_fields)}")
+    try:
+        predicates.check_predicate(raw["success"], set(names), "success")
+    except ValueError as error:
+        raise TaskSpecError(f"{path.name}: field {error}") from None
+    from arena.policies.expert import check_plan  # skills live with the expert policy
+
+    try:
+        check_plan(raw["expert"], set(names))
+    except ValueError as error:
+        raise TaskSpecError(f"{path.name}: field {error}") from None
+    separation = raw.get("min_separation", 0.03)
+    if not isinstance(separation, int | float) or separation < 0:
+        raise _fail(path, "min_separation", f"expected a non-negative number (metres), got {separation!r}")
+    perturbations = raw.get("perturbations") or {}
+    if not isinstance(perturbations, Mapping):
+        raise _fail(path, "perturbations", "expected a mapping from axis name to its ranges")
+    return TaskSpec(
+        name=raw["name"],
+        description=raw["description"].strip(),
+        randomizations=raw["randomizations"].strip(),
+        success_conditions=raw["success_conditions"].strip(),
+        max_steps=raw["max_steps"],
+        objects=objects,
+        instructions=tuple(instructions),
+        success=raw["success"],
+        expert=tuple(raw["expert"]),
+        variants=variants,
+        min_separation=float(separation),
+        perturbations=dict(perturbations),
+        source=str(path),
+    )
+
+
+def load_task_file(path: str | Path) -> TaskSpec:
+    """Load and validate one task YAML file (``yaml.safe_load`` only)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        raise TaskSpecError(f"{path.name}: not valid YAML: {error}") from None
+    return parse_task(path, raw)
+
+
+@cache
+def task_names() -> tuple[str, ...]:
+    """Names of every task shipped in ``tasks/``, sorted."""
+    return tuple(sorted(p.stem for p in task_dir().glob("*.yaml")))
+
+
+@cache
+def load_task(name: str) -> TaskSpec:
+    """Load a shipped task by name; unknown names raise ``UnknownNameError`` listing the valid ones."""
+    if name not in task_names():
+        raise UnknownNameError(f"unknown task {name!r}; valid tasks: {', '.join(task_names())}")
+    return load_task_file(task_dir() / f"{name}.yaml")

@@ -1,0 +1,28 @@
+"""The policy interface every Arena policy implements."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """A policy maps observations to actions.
+
+    ``act`` returns one action of the env's action shape, or an action chunk of shape (n, action_dim) that the
+    harness executes step by step before asking again.
+    """
+
+    #: Stable identifier written into results.
+    policy_id: str
+
+    def reset(self, instruction: str, seed: int | None = None) -> None:
+        """Start a new episode with its language instruction."""
+
+    def act(self, observation: dict[str, Any]) -> np.ndarray:
+        """The next action (or action chunk) for ``observation``."""
+
+    def metadata(self) -> dict[str, Any]:
+        """JSON-serialisable description of the policy (version, checkpoint, parameters)."""

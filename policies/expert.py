@@ -1,0 +1,294 @@
+"""The scripted expert: follows a task's ``expert`` plan using privileged simulator state.
+
+A plan is a list of skills (``pick``, ``place_on``, ``push_to``, ``pull_handle``, ``close_lid``), each a
+generator of ``ee_delta`` actions that re-reads object poses as it goes, so object size, pose and mass
+perturbations are followed rather than replayed blindly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from arena.geometry import quat_error, quat_from_yaw, quat_mul, quat_to_mat, mat_to_quat
+
+Action = np.ndarray
+SkillGen = Generator[Action, None, None]
+
+_DOWN = np.array([0.0, 1.0, 0.0, 0.0])  # TCP z axis pointing down, hand x along world x
+OPEN, CLOSE = -1.0, 1.0
+
+
+def down_quat(yaw: float) -> np.ndarray:
+    """Gripper pointing down, rotated by ``yaw`` radians about the world z axis."""
+    return quat_mul(quat_from_yaw(yaw), _DOWN)
+
+
+def yaw_of(quat: np.ndarray) -> float:
+    """Heading (radians) of a frame's x axis projected on the table."""
+    x_axis = quat_to_mat(quat)[:, 0]
+    return float(np.arctan2(x_axis[1], x_axis[0]))
+
+
+def nearest_symmetric_yaw(yaw: float, reference: float, period: float = np.pi / 2) -> float:
+    """The yaw equivalent to ``yaw`` modulo ``period`` that is closest to ``reference``."""
+    return reference + (yaw - reference + period / 2) % period - period / 2
+
+
+class SkillContext:
+    """What a skill may read and the motion primitives it composes."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self.state = env.scene_state
+        self.gripper = OPEN
+
+    def tcp(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.env.controller.tcp_pose()
+
+    def move(
+        self,
+        pos: np.ndarray,
+        quat: np.ndarray,
+        gripper: float | None = None,
+        tol: float = 0.006,
+        speed: float = 0.04,
+        max_steps: int = 60,
+    ) -> SkillGen:
+        """Move the TCP to a pose in bounded steps; ends when within ``tol`` metres (or after ``max_steps``)."""
+        if gripper is not None:
+            self.gripper = gripper
+        for _ in range(max_steps):
+            current, current_quat = self.tcp()
+            dpos = np.asarray(pos, float) - current
+            drot = quat_error(quat, current_quat)
+            if np.linalg.norm(dpos) < tol and np.linalg.norm(drot) < 0.04:
+                return
+            dpos *= min(1.0, speed / max(np.linalg.norm(dpos), 1e-9))
+            drot *= min(1.0, 0.2 / max(np.linalg.norm(drot), 1e-9))
+            yield np.concatenate([dpos, drot, [self.gripper]])
+
+    def hold(self, gripper: float, steps: int) -> SkillGen:
+        """Keep still for ``steps`` control steps with the gripper commanded to ``gripper``."""
+        self.gripper = gripper
+        for _ in range(steps):
+            yield np.concatenate([np.zeros(6), [gripper]])
+
+
+# ------------------------------------------------------------------------------------------------ skills
+def pick(ctx: SkillContext, object: str, lift: float = 0.12) -> SkillGen:  # noqa: A002 - YAML field name
+    """Grasp ``object`` from above across its narrower horizontal faces and lift it."""
+    state = ctx.state
+    center = state.site_pos(object, "center")
+    _, obj_quat = state.object_pose(object)
+    yaw = nearest_symmetric_yaw(yaw_of(obj_quat), 0.0)
+    quat = down_quat(yaw)
+    grasp = center.copy()
+    grasp[2] = max(center[2], 0.015)
+    yield from ctx.move(grasp + [0, 0, 0.10], quat, OPEN)
+    yield from ctx.move(grasp + [0, 0, 0.03], quat, OPEN, speed=0.025)
+    center = state.site_pos(object, "center")  # re-read: the approach may have nudged it
+    grasp[:2] = center[:2]
+    yield from ctx.move(grasp, quat, OPEN, tol=0.004, speed=0.015, max_steps=40)
+    yield from ctx.hold(CLOSE, 8)
+    yield from ctx.move(grasp + [0, 0, lift], quat, CLOSE, speed=0.03)
+
+
+def place_on(ctx: SkillContext, object: str, support: str, clearance: float = 0.008) -> SkillGen:  # noqa: A002
+    """Carry the grasped ``object`` over ``support``, lower it onto the support's top, release and retreat."""
+    state = ctx.state
+    tcp, tcp_quat = ctx.tcp()
+    obj_center = state.site_pos(object, "center")
+    obj_pos, obj_quat = state.object_pose(object)
+    grasp_offset = tcp[2] - obj_center[2]
+    half_height = obj_center[2] - obj_pos[2]
+    relative_yaw = yaw_of(obj_quat) - yaw_of(tcp_quat)
+    _, support_quat = state.object_pose(support)
+    target_obj_yaw = nearest_symmetric_yaw(yaw_of(support_quat), yaw_of(obj_quat))
+    quat = down_quat(nearest_symmetric_yaw(target_obj_yaw - relative_yaw, yaw_of(tcp_quat), 2 * np.pi))
+    top = state.site_pos(support, "top")
+    release = np.array([top[0], top[1], top[2] + half_height + grasp_offset + clearance])
+    yield from ctx.move(release + [0, 0, 0.08], quat, CLOSE, speed=0.035)
+    top = state.site_pos(support, "top")
+    release[:2] = top[:2]
+    yield from ctx.move(release + [0, 0, 0.025], quat, CLOSE, speed=0.02)
+    yield from ctx.move(release, quat, CLOSE, tol=0.004, speed=0.01, max_steps=30)
+    yield from ctx.hold(OPEN, 6)
+    yield from ctx.move(release + [0, 0, 0.10], quat, OPEN, speed=0.03)
+
+
+def push_to(ctx: SkillContext, object: str, target: str, tolerance: float = 0.01) -> SkillGen:  # noqa: A002
+    """Push ``object`` along the table until its centre is within ``tolerance`` of ``target``'s centre."""
+    state = ctx.state
+    finger_half = 0.012
+    for _ in range(8):  # re-approaches when the object drifts off the pushing line
+        center = state.site_pos(object, "center")
+        goal = state.site_pos(target, "center")
+        offset = goal[:2] - center[:2]
+        if np.linalg.norm(offset) < tolerance:
+            break
+        direction = offset / np.linalg.norm(offset)
+        _, obj_quat = state.object_pose(object)
+        reach = _half_extent_along(state, object, obj_quat, direction) + finger_half
+        height = float(np.clip(center[2] - 0.005, 0.012, 0.05))
+        quat = down_quat(float(np.arctan2(direction[1], direction[0])))
+        start = np.array([*(center[:2] - direction * (reach + 0.03)), height])
+        tcp, _ = ctx.tcp()
+        yield from ctx.move([tcp[0], tcp[1], 0.10], quat, CLOSE, tol=0.02)
+        yield from ctx.move([start[0], start[1], 0.10], quat, CLOSE, tol=0.01)
+        yield from ctx.move(start, quat, CLOSE, tol=0.005, speed=0.025)
+        for _ in range(80):
+            center = state.site_pos(object, "center")
+            offset = goal[:2] - center[:2]
+            remaining = float(offset @ direction)
+            tcp, tcp_quat = ctx.tcp()
+            behind = center[:2] - direction * reach
+            lateral = np.cross(direction, tcp[:2] - center[:2])
+            off_line = np.linalg.norm(offset - remaining * direction)
+            if remaining < tolerance * 0.5 or abs(lateral) > 0.012 or off_line > tolerance * 0.8:
+                break
+            step = min(0.012, remaining)
+            aim = np.array([*(behind + direction * (step + 0.004)), height])
+            dpos = aim - tcp
+            drot = quat_error(quat, tcp_quat)
+            yield np.concatenate([dpos, drot, [CLOSE]])
+        yield from ctx.hold(CLOSE, 3)
+    tcp, quat = ctx.tcp()
+    yield from ctx.move(tcp + [0, 0, 0.08], quat, CLOSE)
+
+
+def _half_extent_along(state: Any, obj: str, obj_quat: np.ndarray, direction: np.ndarray) -> float:
+    """Half the object's width along a horizontal direction (from its collision boxes)."""
+    model = state.model
+    rotation = quat_to_mat(obj_quat)
+    extent = 0.0
+    for geom in state.object_geoms(obj):
+        half = model.geom_size[geom]
+        axes = rotation[:2, :2]
+        extent = max(extent, float(np.abs(axes.T @ direction) @ half[:2]))
+    return extent
+
+
+def pull_handle(ctx: SkillContext, object: str, site: str, distance: float, pitch: float = 0.7) -> SkillGen:  # noqa: A002
+    """Grasp a vertical bar handle from the front, pull it straight out by ``distance`` metres, release."""
+    state = ctx.state
+    handle = state.site_pos(object, site)
+    _, obj_quat = state.object_pose(object)
+    rotation = quat_to_mat(obj_quat)
+    inward = rotation[:, 0]  # into the object (its front faces -x)
+    z_axis = inward * np.cos(pitch) - np.array([0.0, 0.0, 1.0]) * np.sin(pitch)
+    y_axis = -rotation[:, 1]
+    x_axis = np.cross(y_axis, z_axis)
+    quat = mat_to_quat(np.column_stack([x_axis, y_axis, z_axis]))
+    yield from ctx.move(handle - z_axis * 0.12, quat, OPEN, tol=0.01)
+    yield from ctx.move(handle - z_axis * 0.04, quat, OPEN, speed=0.02)
+    yield from ctx.move(handle, quat, OPEN, tol=0.004, speed=0.012, max_steps=40)
+    yield from ctx.hold(CLOSE, 8)
+    yield from ctx.move(handle - inward * distance, quat, CLOSE, tol=0.005, speed=0.02, max_steps=80)
+    tcp, _ = ctx.tcp()
+    yield from ctx.hold(OPEN, 6)
+    yield from ctx.move(tcp - z_axis * 0.08, quat, OPEN)
+
+
+def close_lid(ctx: SkillContext, object: str, end_angle: float = 0.9) -> SkillGen:  # noqa: A002
+    """Swing an open hinged lid shut: sweep around the hinge on the lid's outer side, then press it down."""
+    state = ctx.state
+    hinge = state.site_pos(object, "hinge")
+    _, obj_quat = state.object_pose(object)
+    rotation = quat_to_mat(obj_quat)
+    lid_edge = state.site_pos(object, "lid_edge")
+    lid_length = float(np.linalg.norm(lid_edge - hinge))
+    radius, standoff = 0.75 * lid_length, 0.028
+    quat = down_quat(yaw_of(obj_quat))
+
+    def arc_point(angle: float) -> np.ndarray:
+        along = np.array([-np.cos(angle), 0.0, np.sin(angle)])
+        normal = np.array([np.sin(angle), 0.0, np.cos(angle)])
+        return hinge + rotation @ (radius * along + standoff * normal)
+
+    start_angle = state.joint_value(object, "lid") + 0.05
+    first = arc_point(start_angle)
+    yield from ctx.move(first + rotation @ np.array([0.05, 0.0, 0.10]), quat, CLOSE, tol=0.01)
+    yield from ctx.move(first + rotation @ np.array([0.03, 0.0, 0.0]), quat, CLOSE, tol=0.006)
+    for angle in np.linspace(start_angle, end_angle, 14):
+        yield from ctx.move(arc_point(angle), quat, CLOSE, tol=0.008, speed=0.02, max_steps=15)
+    tcp, _ = ctx.tcp()
+    yield from ctx.move(tcp + [0, 0, 0.06], quat, CLOSE, tol=0.01)
+    press = hinge + rotation @ np.array([-0.6 * lid_length, 0.0, 0.0])
+    yield from ctx.move(press + [0, 0, 0.06], quat, CLOSE, tol=0.008)
+    yield from ctx.move(press + [0, 0, 0.02], quat, CLOSE, tol=0.004, speed=0.015, max_steps=30)
+    yield from ctx.move(press + [0, 0, 0.10], quat, CLOSE)
+
+
+SKILLS: dict[str, tuple[Callable[..., SkillGen], tuple[str, ...], tuple[str, ...]]] = {
+    # name: (function, required arguments, optional arguments)
+    "pick": (pick, ("object",), ("lift",)),
+    "place_on": (place_on, ("object", "support"), ("clearance",)),
+    "push_to": (push_to, ("object", "target"), ("tolerance",)),
+    "pull_handle": (pull_handle, ("object", "site", "distance"), ("pitch",)),
+    "close_lid": (close_lid, ("object",), ("end_angle",)),
+}
+_OBJECT_ARGS = ("object", "support", "target")
+
+
+def check_plan(plan: Any, object_names: set[str]) -> None:
+    """Validate an ``expert`` plan; raise ``ValueError`` naming the bad step and what is accepted."""
+    if not isinstance(plan, list) or not plan:
+        raise ValueError("expert: expected a non-empty list of skills")
+    for index, step in enumerate(plan):
+        where = f"expert[{index}]"
+        if not isinstance(step, Mapping) or len(step) != 1:
+            raise ValueError(f"{where}: expected one skill out of {sorted(SKILLS)}")
+        (name, args), = step.items()
+        if name not in SKILLS:
+            raise ValueError(f"{where}: unknown skill {name!r}; valid skills: {sorted(SKILLS)}")
+        _, required, optional = SKILLS[name]
+        args = args or {}
+        missing, extra = set(required) - set(args), set(args) - set(required) - set(optional)
+        if missing or extra:
+            raise ValueError(
+                f"{where}.{name}: missing {sorted(missing)} / unexpected {sorted(extra)}; "
+                f"required {list(required)}, optional {list(optional)}"
+            )
+        for key in _OBJECT_ARGS:
+            if key in args and "{" not in str(args[key]) and args[key] not in object_names:
+                raise ValueError(f"{where}.{name}.{key}: unknown object {args[key]!r}; task objects: {sorted(object_names)}")
+
+
+class ScriptedExpert:
+    """Privileged scripted policy for Arena tasks (``ee_delta`` control).
+
+    Args:
+        env: The Arena environment it acts in (wrapped or not); the expert reads its simulator state.
+    """
+
+    policy_id = "scripted_expert"
+
+    def __init__(self, env: Any) -> None:
+        self.env = env.unwrapped
+        if self.env.controller.mode != "ee_delta":
+            raise ValueError(f"ScriptedExpert needs control_mode='ee_delta', got {self.env.controller.mode!r}")
+        self._actions: Iterator[Action] = iter(())
+        self._ctx: SkillContext | None = None
+
+    def reset(self, instruction: str = "", seed: int | None = None) -> None:
+        self._ctx = SkillContext(self.env)
+        self._actions = self._run(self._ctx, list(self.env.expert_plan))
+
+    @staticmethod
+    def _run(ctx: SkillContext, plan: list[Mapping[str, Any]]) -> Iterator[Action]:
+        for step in plan:
+            (name, args), = step.items()
+            yield from SKILLS[name][0](ctx, **(args or {}))
+        while True:
+            yield ctx.hold(ctx.gripper, 1).__next__()
+
+    def act(self, observation: dict[str, Any]) -> np.ndarray:
+        if self._ctx is None:
+            self.reset()
+        return next(self._actions).astype(np.float32)
+
+    def metadata(self) -> dict[str, Any]:
+        return {"kind": "scripted", "privileged": True}

@@ -1,0 +1,1 @@
+"""Task definitions (one YAML file per task); installed as package data ``arena.task_files``."""
