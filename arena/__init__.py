@@ -3,10 +3,16 @@
 ``import arena`` registers the gymnasium ids ``Arena-<Task>`` and ``Arena-<Task>-<Axis>``.
 """
 
-from arena.registration import register_all, registered_ids
+import os
+
+# Headless offscreen rendering unless the user chose a backend (osmesa, glfw); must precede importing mujoco.
+os.environ.setdefault("MUJOCO_GL", "egl")
+
+from arena.registration import _install_unknown_id_hint, register_all, registered_ids  # noqa: E402
 
 __version__ = "0.1.0"
 
 register_all()
+_install_unknown_id_hint()
 
 __all__ = ["__version__", "registered_ids"]

@@ -13,8 +13,8 @@ import numpy as np
 from arena import predicates
 from arena.episode import EpisodeConfig, sample_episode
 from arena.errors import EpisodeConfigError, UnknownNameError
-from arena.robot import HOME_QPOS, CONTROL_MODES, Controller, panda
 from arena.rendering import CameraRenderer
+from arena.robot import CONTROL_MODES, HOME_QPOS, Controller, panda
 from arena.scene import CAMERAS, SceneOptions, build_scene_spec
 from arena.scene_state import SceneState
 from arena.task_spec import TaskSpec, load_task
@@ -172,7 +172,9 @@ class ArenaEnv(gym.Env):
         elif isinstance(config, Mapping):
             config = EpisodeConfig.from_dict(config)
         elif not isinstance(config, EpisodeConfig):
-            raise EpisodeConfigError(f"episode_config must be an EpisodeConfig, dict or JSON text, got {type(config).__name__}")
+            raise EpisodeConfigError(
+                f"episode_config must be an EpisodeConfig, dict or JSON text, got {type(config).__name__}"
+            )
         config.validate_for(self.task)
         if config.axis not in SUPPORTED_AXES:
             raise EpisodeConfigError(f"episode config axis {config.axis!r} unknown; valid: {', '.join(SUPPORTED_AXES)}")

@@ -86,8 +86,10 @@ class EpisodeConfig:
             raise EpisodeConfigError(f"episode config field 'seed' must be a non-negative integer, got {raw['seed']!r}")
         poses = {}
         for name, pose in dict(raw.get("object_poses", {})).items():
-            if not isinstance(pose, list | tuple) or len(pose) != 7 or not all(
-                isinstance(v, int | float) and math.isfinite(v) for v in pose
+            if (
+                not isinstance(pose, list | tuple)
+                or len(pose) != 7
+                or not all(isinstance(v, int | float) and math.isfinite(v) for v in pose)
             ):
                 raise EpisodeConfigError(f"object_poses[{name!r}] must be 7 finite numbers [x, y, z, qw, qx, qy, qz]")
             poses[name] = tuple(float(v) for v in pose)
@@ -118,11 +120,15 @@ class EpisodeConfig:
             )
         for name, values in task.variants.items():
             if self.variant.get(name) not in values:
-                raise EpisodeConfigError(f"variant {name}={self.variant.get(name)!r} not allowed; choose from {list(values)}")
+                raise EpisodeConfigError(
+                    f"variant {name}={self.variant.get(name)!r} not allowed; choose from {list(values)}"
+                )
         movable = {f"{o.name}/{p.name}" for o in task.objects for p in o.shape.parts() if p.joint is not None}
         unknown = set(self.joint_positions) - movable
         if unknown:
-            raise EpisodeConfigError(f"unknown joint(s) {sorted(unknown)} in joint_positions; movable parts: {sorted(movable)}")
+            raise EpisodeConfigError(
+                f"unknown joint(s) {sorted(unknown)} in joint_positions; movable parts: {sorted(movable)}"
+            )
 
 
 def sample_layout(task: TaskSpec, seed: int, scales: Mapping[str, float] | None = None) -> dict[str, tuple[float, ...]]:
@@ -173,7 +179,9 @@ def sample_episode(task: TaskSpec, seed: int, axis: str = "None") -> EpisodeConf
     )
 
 
-def render_instruction(template: str, task: TaskSpec, variant: Mapping[str, str], colors: Mapping[str, str] | None = None) -> str:
+def render_instruction(
+    template: str, task: TaskSpec, variant: Mapping[str, str], colors: Mapping[str, str] | None = None
+) -> str:
     """Fill an instruction template with variant values and object colour names."""
     colors = colors or {}
     values = {f"{o.name}_color": colors.get(o.name, o.color) for o in task.objects}

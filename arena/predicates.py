@@ -81,8 +81,10 @@ COMBINATORS = ("all", "any")
 def check_predicate(tree: Any, object_names: set[str], where: str) -> None:
     """Validate a predicate tree; raise ``ValueError`` naming ``where``, the bad field and what is allowed."""
     if not isinstance(tree, Mapping) or len(tree) != 1:
-        raise ValueError(f"{where}: expected a mapping with exactly one key out of {sorted(PREDICATES) + list(COMBINATORS)}")
-    (name, args), = tree.items()
+        raise ValueError(
+            f"{where}: expected a mapping with exactly one key out of {sorted(PREDICATES) + list(COMBINATORS)}"
+        )
+    ((name, args),) = tree.items()
     if name in COMBINATORS:
         if not isinstance(args, list) or not args:
             raise ValueError(f"{where}.{name}: expected a non-empty list of predicates")
@@ -120,7 +122,7 @@ def resolve(tree: Any, variables: Mapping[str, str]) -> Any:
 
 def evaluate(tree: Mapping[str, Any], state: SceneState) -> bool:
     """Evaluate a resolved predicate tree on the current simulation state."""
-    (name, args), = tree.items()
+    ((name, args),) = tree.items()
     if name == "all":
         return all(evaluate(child, state) for child in args)
     if name == "any":

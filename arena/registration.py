@@ -39,3 +39,30 @@ def register_all() -> None:
                 max_episode_steps=max_steps,
                 disable_env_checker=True,
             )
+
+
+def _install_unknown_id_hint() -> None:
+    """Extend gymnasium's "doesn't exist" error for ``Arena-*`` ids with the valid task and axis names.
+
+    Gymnasium only suggests one close match; a benchmark user needs the full list. The hook wraps
+    gymnasium's private name check and is skipped if that function ever disappears.
+    """
+    from gymnasium.envs import registration as gym_registration
+
+    original = getattr(gym_registration, "_check_name_exists", None)
+    if original is None or getattr(original, "_arena_hint", False):
+        return
+
+    def check_name_exists(ns: str | None, name: str) -> None:
+        try:
+            original(ns, name)
+        except gym.error.NameNotFound as error:
+            if ns is None and name.startswith("Arena-"):
+                raise gym.error.NameNotFound(
+                    f"{error} Arena ids are Arena-<Task> or Arena-<Task>-<Axis>; valid tasks: "
+                    f"{', '.join(task_names())}; valid axes: {', '.join(SUPPORTED_AXES)}"
+                ) from None
+            raise
+
+    check_name_exists._arena_hint = True  # type: ignore[attr-defined]
+    gym_registration._check_name_exists = check_name_exists

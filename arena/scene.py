@@ -95,7 +95,11 @@ def _add_environment(spec: mujoco.MjSpec) -> None:
             name=f"table_leg_{i}",
             type=mujoco.mjtGeom.mjGEOM_BOX,
             size=[0.03, 0.03, leg_half],
-            pos=[TABLE_CENTER_X + sx * (TABLE_HALF[0] - 0.05), sy * (TABLE_HALF[1] - 0.05), -2 * TABLE_HALF[2] - leg_half],
+            pos=[
+                TABLE_CENTER_X + sx * (TABLE_HALF[0] - 0.05),
+                sy * (TABLE_HALF[1] - 0.05),
+                -2 * TABLE_HALF[2] - leg_half,
+            ],
             material="table",
             contype=0,
             conaffinity=0,
@@ -121,7 +125,9 @@ def _add_environment(spec: mujoco.MjSpec) -> None:
         world.add_camera(name=name, pos=pos, quat=look_at_quat(np.array(pos), np.array(target)), fovy=CAMERA_FOVY)
 
 
-def _add_part(spec: mujoco.MjSpec, parent: mujoco.MjsBody, obj: ObjectSpec, part: Part, material: str) -> mujoco.MjsBody:
+def _add_part(
+    spec: mujoco.MjSpec, parent: mujoco.MjsBody, obj: ObjectSpec, part: Part, material: str
+) -> mujoco.MjsBody:
     body = parent.add_body(name=f"{obj.name}/{part.name}", pos=part.pos, quat=part.quat)
     if part.joint is not None:
         joint = part.joint

@@ -23,9 +23,18 @@ from arena.paths import task_dir
 
 ROLES = ("MO", "RO")
 _TOP_LEVEL = {
-    "name": True, "description": True, "randomizations": True, "success_conditions": True,
-    "max_steps": True, "objects": True, "instructions": True, "success": True, "expert": True,
-    "variants": False, "min_separation": False, "perturbations": False,
+    "name": True,
+    "description": True,
+    "randomizations": True,
+    "success_conditions": True,
+    "max_steps": True,
+    "objects": True,
+    "instructions": True,
+    "success": True,
+    "expert": True,
+    "variants": False,
+    "min_separation": False,
+    "perturbations": False,
 }
 _OBJECT_FIELDS = {"name", "role", "shape", "params", "color", "density", "friction", "spawn", "initial_joints"}
 
@@ -191,7 +200,9 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
     for i, template in enumerate(instructions):
         bad = _template_fields(template) - allowed_fields
         if bad:
-            raise _fail(path, f"instructions[{i}]", f"unknown placeholder(s) {sorted(bad)}; allowed: {sorted(allowed_fields)}")
+            raise _fail(
+                path, f"instructions[{i}]", f"unknown placeholder(s) {sorted(bad)}; allowed: {sorted(allowed_fields)}"
+            )
     try:
         predicates.check_predicate(raw["success"], set(names), "success")
     except ValueError as error:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from arena.geometry import quat_error, quat_from_yaw, quat_mul, quat_to_mat, mat_to_quat
+from arena.geometry import mat_to_quat, quat_error, quat_from_yaw, quat_mul, quat_to_mat
 
 Action = np.ndarray
 SkillGen = Generator[Action, None, None]
@@ -46,7 +46,17 @@ class SkillContext:
         self.gripper = OPEN
 
     def tcp(self) -> tuple[np.ndarray, np.ndarray]:
+        """Measured tool-centre-point pose."""
         return self.env.controller.tcp_pose()
+
+    def delta_toward(self, pos: np.ndarray, quat: np.ndarray, speed: float, gripper: float) -> Action:
+        """ee_delta action moving the controller's target toward a pose by at most ``speed`` metres."""
+        target, target_quat = self.env.controller.target_pose
+        dpos = np.asarray(pos, float) - target
+        drot = quat_error(quat, target_quat)
+        dpos *= min(1.0, speed / max(np.linalg.norm(dpos), 1e-9))
+        drot *= min(1.0, 0.2 / max(np.linalg.norm(drot), 1e-9))
+        return np.concatenate([dpos, drot, [gripper]])
 
     def move(
         self,
@@ -62,13 +72,10 @@ class SkillContext:
             self.gripper = gripper
         for _ in range(max_steps):
             current, current_quat = self.tcp()
-            dpos = np.asarray(pos, float) - current
-            drot = quat_error(quat, current_quat)
-            if np.linalg.norm(dpos) < tol and np.linalg.norm(drot) < 0.04:
+            error = np.linalg.norm(np.asarray(pos, float) - current)
+            if error < tol and np.linalg.norm(quat_error(quat, current_quat)) < 0.04:
                 return
-            dpos *= min(1.0, speed / max(np.linalg.norm(dpos), 1e-9))
-            drot *= min(1.0, 0.2 / max(np.linalg.norm(drot), 1e-9))
-            yield np.concatenate([dpos, drot, [self.gripper]])
+            yield self.delta_toward(pos, quat, speed, self.gripper)
 
     def hold(self, gripper: float, steps: int) -> SkillGen:
         """Keep still for ``steps`` control steps with the gripper commanded to ``gripper``."""
@@ -119,11 +126,15 @@ def place_on(ctx: SkillContext, object: str, support: str, clearance: float = 0.
     yield from ctx.move(release + [0, 0, 0.10], quat, OPEN, speed=0.03)
 
 
-def push_to(ctx: SkillContext, object: str, target: str, tolerance: float = 0.01) -> SkillGen:  # noqa: A002
-    """Push ``object`` along the table until its centre is within ``tolerance`` of ``target``'s centre."""
+def push_to(ctx: SkillContext, object: str, target: str, tolerance: float = 0.012) -> SkillGen:  # noqa: A002
+    """Push ``object`` along the table until its centre is within ``tolerance`` of ``target``'s centre.
+
+    The pushing direction is re-aimed at the target every step; the gripper re-approaches from behind when
+    the object has turned away from it.
+    """
     state = ctx.state
     finger_half = 0.012
-    for _ in range(8):  # re-approaches when the object drifts off the pushing line
+    for _ in range(6):
         center = state.site_pos(object, "center")
         goal = state.site_pos(target, "center")
         offset = goal[:2] - center[:2]
@@ -133,27 +144,30 @@ def push_to(ctx: SkillContext, object: str, target: str, tolerance: float = 0.01
         _, obj_quat = state.object_pose(object)
         reach = _half_extent_along(state, object, obj_quat, direction) + finger_half
         height = float(np.clip(center[2] - 0.005, 0.012, 0.05))
-        quat = down_quat(float(np.arctan2(direction[1], direction[0])))
+        _, tcp_quat = ctx.tcp()
+        yaw = nearest_symmetric_yaw(float(np.arctan2(direction[1], direction[0])), yaw_of(tcp_quat), np.pi)
+        quat = down_quat(yaw)
         start = np.array([*(center[:2] - direction * (reach + 0.03)), height])
         tcp, _ = ctx.tcp()
-        yield from ctx.move([tcp[0], tcp[1], 0.10], quat, CLOSE, tol=0.02)
-        yield from ctx.move([start[0], start[1], 0.10], quat, CLOSE, tol=0.01)
-        yield from ctx.move(start, quat, CLOSE, tol=0.005, speed=0.025)
-        for _ in range(80):
+        yield from ctx.move([tcp[0], tcp[1], 0.09], quat, CLOSE, tol=0.02)
+        yield from ctx.move([start[0], start[1], 0.09], quat, CLOSE, tol=0.01)
+        yield from ctx.move(start, quat, CLOSE, tol=0.005, speed=0.03)
+        for _ in range(150):
             center = state.site_pos(object, "center")
             offset = goal[:2] - center[:2]
-            remaining = float(offset @ direction)
-            tcp, tcp_quat = ctx.tcp()
-            behind = center[:2] - direction * reach
-            lateral = np.cross(direction, tcp[:2] - center[:2])
-            off_line = np.linalg.norm(offset - remaining * direction)
-            if remaining < tolerance * 0.5 or abs(lateral) > 0.012 or off_line > tolerance * 0.8:
+            distance = float(np.linalg.norm(offset))
+            if distance < tolerance * 0.6:
                 break
-            step = min(0.012, remaining)
-            aim = np.array([*(behind + direction * (step + 0.004)), height])
-            dpos = aim - tcp
-            drot = quat_error(quat, tcp_quat)
-            yield np.concatenate([dpos, drot, [CLOSE]])
+            direction = offset / distance
+            tcp, tcp_quat = ctx.tcp()
+            relative = tcp[:2] - center[:2]
+            if relative @ direction > -0.6 * reach or abs(np.cross(direction, relative)) > 0.03:
+                break  # no longer behind the object: re-approach
+            _, obj_quat = state.object_pose(object)
+            reach = _half_extent_along(state, object, obj_quat, direction) + finger_half
+            yaw = nearest_symmetric_yaw(float(np.arctan2(direction[1], direction[0])), yaw_of(tcp_quat), np.pi)
+            aim = np.array([*(center[:2] - direction * reach + direction * min(0.02, distance)), height])
+            yield ctx.delta_toward(aim, down_quat(yaw), 0.03, CLOSE)
         yield from ctx.hold(CLOSE, 3)
     tcp, quat = ctx.tcp()
     yield from ctx.move(tcp + [0, 0, 0.08], quat, CLOSE)
@@ -241,7 +255,7 @@ def check_plan(plan: Any, object_names: set[str]) -> None:
         where = f"expert[{index}]"
         if not isinstance(step, Mapping) or len(step) != 1:
             raise ValueError(f"{where}: expected one skill out of {sorted(SKILLS)}")
-        (name, args), = step.items()
+        ((name, args),) = step.items()
         if name not in SKILLS:
             raise ValueError(f"{where}: unknown skill {name!r}; valid skills: {sorted(SKILLS)}")
         _, required, optional = SKILLS[name]
@@ -254,7 +268,9 @@ def check_plan(plan: Any, object_names: set[str]) -> None:
             )
         for key in _OBJECT_ARGS:
             if key in args and "{" not in str(args[key]) and args[key] not in object_names:
-                raise ValueError(f"{where}.{name}.{key}: unknown object {args[key]!r}; task objects: {sorted(object_names)}")
+                raise ValueError(
+                    f"{where}.{name}.{key}: unknown object {args[key]!r}; task objects: {sorted(object_names)}"
+                )
 
 
 class ScriptedExpert:
@@ -280,7 +296,7 @@ class ScriptedExpert:
     @staticmethod
     def _run(ctx: SkillContext, plan: list[Mapping[str, Any]]) -> Iterator[Action]:
         for step in plan:
-            (name, args), = step.items()
+            ((name, args),) = step.items()
             yield from SKILLS[name][0](ctx, **(args or {}))
         while True:
             yield ctx.hold(ctx.gripper, 1).__next__()

@@ -157,7 +157,7 @@ class Cabinet(Shape):
         for i, drawer in enumerate(self.drawer_names()):
             z = z0 + t + i * (hc + t) + g
             prims = (
-                Primitive("box", (t / 2, dw / 2 + g, dh / 2), (t / 2, 0.0, dh / 2)),  # front panel
+                Primitive("box", (t / 2, dw / 2, dh / 2), (t / 2, 0.0, dh / 2)),  # front panel, clear of the sides
                 Primitive("box", (dd / 2 - t, dw / 2, t / 2), (dd / 2, 0.0, t / 2)),  # bottom
                 Primitive("box", (t / 2, dw / 2, side_h / 2), (dd - t / 2, 0.0, side_h / 2)),  # back
                 Primitive("box", (dd / 2 - t, t / 2, side_h / 2), (dd / 2, dw / 2 - t / 2, side_h / 2)),
@@ -172,8 +172,7 @@ class Cabinet(Shape):
                     primitives=prims,
                     pos=(-d / 2, 0.0, z),
                     parent="body",
-                    joint=Joint("slide", (-1.0, 0.0, 0.0), (0.0, self.drawer_travel()), damping=4.0,
-                                frictionloss=0.2),
+                    joint=Joint("slide", (-1.0, 0.0, 0.0), (0.0, self.drawer_travel()), damping=4.0, frictionloss=0.2),
                     sites={f"handle_{drawer}": (-s, 0.0, dh / 2)},
                 )
             )

@@ -1,7 +1,8 @@
 """Arm and gripper control: end-effector delta, end-effector pose and joint-position modes.
 
-ee_delta moves the *measured* tool-centre-point pose by the action (what a policy observes is what it
-moves from). All modes end in joint-position targets for the Panda's (gravity-compensated) position servos. Cartesian
+ee_delta moves the controller's Cartesian target by the action; the target stays within a small lag of the
+measured tool-centre-point pose, so a zero action holds the arm still and a blocked arm does not wind up.
+All modes end in joint-position targets for the Panda's (gravity-compensated) position servos. Cartesian
 targets are turned into joint targets by damped-least-squares IK on MuJoCo's site Jacobian, with a
 null-space pull toward the home posture so the redundant seventh degree of freedom does not drift.
 """
@@ -45,6 +46,8 @@ class Controller:
         data: The simulation state the controller writes ``ctrl`` into.
         mode: One of :data:`CONTROL_MODES`.
         workspace: Box limits for Cartesian targets.
+        max_target_lag: How far (metres, radians) the Cartesian target may lead the measured pose; keeps the
+            target from winding up while the arm is blocked by contact.
     """
 
     def __init__(
@@ -53,6 +56,7 @@ class Controller:
         data: mujoco.MjData,
         mode: str = "ee_delta",
         workspace: Workspace | None = None,
+        max_target_lag: tuple[float, float] = (0.02, 0.15),
     ) -> None:
         if mode not in CONTROL_MODES:
             raise UnknownNameError(f"unknown control_mode {mode!r}; valid modes: {', '.join(CONTROL_MODES)}")
@@ -60,6 +64,7 @@ class Controller:
         self.model = model
         self.data = data
         self.workspace = workspace or Workspace()
+        self.max_target_lag = max_target_lag
         self._scratch = mujoco.MjData(model)
         joint_ids = [model.joint(name).id for name in panda.ARM_JOINTS]
         self._qpos_adr = np.array([model.jnt_qposadr[j] for j in joint_ids])
@@ -91,7 +96,8 @@ class Controller:
     def describe_action(self) -> str:
         """One line naming the action layout of the current mode (used in error messages)."""
         return {
-            "ee_delta": "7 values: dx, dy, dz [m] in ±0.05, rotation vector [rad] in ±0.25, gripper in [-1 open, 1 close]",
+            "ee_delta": "7 values: dx, dy, dz [m] in ±0.05, rotation vector [rad] in ±0.25, "
+            "gripper in [-1 open, 1 close]",
             "ee_pose": "8 values: x, y, z [m] inside the workspace box, quaternion w, x, y, z, gripper in [-1, 1]",
             "joint_pos": "8 values: 7 Panda joint angles [rad] within their limits, gripper in [-1, 1]",
         }[self.mode]
@@ -157,9 +163,9 @@ class Controller:
         """Move one bounded control step toward an absolute pose; return True once it is reached."""
         pos, quat = self.tcp_pose()
         goal_pos = self.workspace.clamp(np.asarray(target_pos, float))
-        dpos = goal_pos - pos
-        drot = quat_error(target_quat, quat)
-        reached = np.linalg.norm(dpos) < 0.005 and np.linalg.norm(drot) < 0.05
+        reached = np.linalg.norm(goal_pos - pos) < 0.005 and np.linalg.norm(quat_error(target_quat, quat)) < 0.05
+        dpos = goal_pos - self._target_pos
+        drot = quat_error(target_quat, self._target_quat)
         dpos *= min(1.0, MAX_DELTA_POS / max(np.linalg.norm(dpos), 1e-12))
         drot *= min(1.0, MAX_DELTA_ROT / max(np.linalg.norm(drot), 1e-12))
         self._advance_target(dpos, axis_angle_to_quat(drot))
@@ -168,10 +174,19 @@ class Controller:
         return bool(reached)
 
     def _advance_target(self, dpos: np.ndarray, dquat: np.ndarray) -> None:
-        """Set the Cartesian target to the measured TCP pose moved by ``dpos`` and rotated by ``dquat``."""
+        """Move the Cartesian target by ``dpos``/``dquat``, keeping it within the lag limit of the measured pose."""
         pos, quat = self.tcp_pose()
-        target_quat = quat_mul(dquat, quat)
-        self._target_pos = self.workspace.clamp(pos + dpos)
+        target_pos = self.workspace.clamp(self._target_pos + dpos)
+        lag_pos, lag_rot = self.max_target_lag
+        offset = target_pos - pos
+        if np.linalg.norm(offset) > lag_pos:
+            target_pos = pos + offset * (lag_pos / np.linalg.norm(offset))
+        target_quat = quat_mul(dquat, self._target_quat)
+        rot_offset = quat_error(target_quat, quat)
+        angle = float(np.linalg.norm(rot_offset))
+        if angle > lag_rot:
+            target_quat = quat_mul(axis_angle_to_quat(rot_offset * (lag_rot / angle)), quat)
+        self._target_pos = target_pos
         self._target_quat = target_quat / np.linalg.norm(target_quat)
 
     def solve_ik(

@@ -1,0 +1,162 @@
+"""The ``arena`` command line: tasks, render, rollout, eval, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text}")
+    return value
+
+
+def _names(kind: str, valid: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        names = [n for n in text.split(",") if n]
+        bad = [n for n in names if n not in valid]
+        if bad or not names:
+            raise argparse.ArgumentTypeError(f"unknown {kind} {bad or text!r}; valid: {', '.join(valid)}")
+        return names
+
+    return parse
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from arena.task_spec import load_task, task_names
+
+    for name in task_names():
+        task = load_task(name)
+        objects = ", ".join(f"{o.name} ({o.role}, {o.shape.kind})" for o in task.objects)
+        variants = "; ".join(f"{k}: {'/'.join(v)}" for k, v in task.variants.items()) or "-"
+        print(f"{name:20s} max_steps={task.max_steps:<4d} objects: {objects}; variants: {variants}")
+        if args.verbose:
+            print(f"    {task.description}\n    success: {task.success_conditions}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    import gymnasium as gym
+    import imageio.v2 as imageio
+    import numpy as np
+
+    import arena  # noqa: F401 - registers ids
+    from arena.registration import env_id
+
+    env = gym.make(env_id(args.task), cameras=tuple(args.cameras), image_size=args.size)
+    obs, info = env.reset(seed=args.seed)
+    image = np.concatenate([obs[f"images/{camera}"] for camera in args.cameras], axis=1)
+    imageio.imwrite(args.output, image)
+    env.close()
+    instruction = info["episode_config"].instruction
+    print(f"{args.output}: {', '.join(args.cameras)} of {args.task} seed {args.seed} ({instruction!r})")
+    return 0
+
+
+def cmd_rollout(args: argparse.Namespace) -> int:
+    import gymnasium as gym
+    import imageio.v2 as imageio
+
+    import arena  # noqa: F401
+    from arena.evaluation import run_episode
+    from arena.policies.registry import make_policy
+    from arena.registration import env_id
+
+    env = gym.make(env_id(args.task), obs_mode="state")
+    policy = make_policy(args.policy, env)
+    outcome, frames = run_episode(env, policy, args.seed, frame_camera=args.camera if args.video else None)
+    if args.video:
+        imageio.mimwrite(args.video, frames, fps=env.metadata["render_fps"], macro_block_size=1)
+    env.close()
+    summary = {k: v for k, v in outcome.items() if k != "episode_config"}
+    summary["config_hash"] = outcome["episode_config"].config_hash
+    summary["instruction"] = outcome["episode_config"].instruction
+    print(json.dumps(summary))
+    return 0 if outcome["error"] is None else 1
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from arena.evaluation import evaluate
+    from arena.report import write_report
+
+    path = evaluate(
+        args.policy, args.tasks, args.axes, args.episodes, args.out, videos=args.video, max_steps=args.max_steps
+    )
+    report = write_report([path], args.out)
+    print(f"results: {path}\nreport:  {report}")
+    print(report.read_text())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from arena.report import write_report
+
+    report = write_report(args.results, args.output)
+    print(report.read_text())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from arena.env import SUPPORTED_AXES
+    from arena.scene import CAMERAS
+    from arena.task_spec import task_names
+
+    tasks = task_names()
+    parser = argparse.ArgumentParser(prog="arena", description="Arena robot-manipulation generalisation benchmark")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tasks", help="list the tasks")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser("render", help="render the first frame of an episode from several cameras")
+    p.add_argument("--task", choices=tasks, required=True)
+    p.add_argument("--seed", type=_non_negative_int, default=0)
+    p.add_argument("--cameras", type=_names("camera", CAMERAS), default=list(CAMERAS))
+    p.add_argument("--size", type=_positive_int, default=256)
+    p.add_argument("-o", "--output", default="render.png")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("rollout", help="play one episode with a policy, optionally recording a video")
+    p.add_argument("--task", choices=tasks, required=True)
+    p.add_argument("--seed", type=_non_negative_int, default=0)
+    p.add_argument("--policy", default="expert", help="expert, random or module:factory")
+    p.add_argument("--video", help="write an mp4 of the episode here")
+    p.add_argument("--camera", choices=CAMERAS, default="front")
+    p.set_defaults(func=cmd_rollout)
+
+    p = sub.add_parser("eval", help="evaluate a policy on a task x axis grid (resumable)")
+    p.add_argument("--policy", default="expert", help="expert, random or module:factory")
+    p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks))
+    p.add_argument("--axes", type=_names("axis", SUPPORTED_AXES), default=list(SUPPORTED_AXES))
+    p.add_argument("--episodes", type=_positive_int, default=5)
+    p.add_argument("--max-steps", type=_positive_int, default=None)
+    p.add_argument("--video", type=_non_negative_int, default=0, help="record the first N episodes of each cell")
+    p.add_argument("--out", default="arena-results")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("report", help="summarise results files")
+    p.add_argument("results", nargs="+", type=Path)
+    p.add_argument("-o", "--output", default="arena-report")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

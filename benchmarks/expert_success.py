@@ -1,0 +1,142 @@
+"""Scripted-expert success benchmark.
+
+Runs :class:`arena.policies.ScriptedExpert` on seeds ``0..N-1`` of each task (``obs_mode="state"``, unperturbed
+axis) and prints, per task, the success rate, mean episode length, episodes/s, the failing seeds and a
+``FLOOR OK`` / ``FLOOR MISSED`` line against ``--floor``. It is a report: the exit code is always 0.
+
+Run with ``MUJOCO_GL=egl python benchmarks/expert_success.py [--tasks StackBlocks OpenDrawer] [--episodes 50]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import gymnasium as gym
+from tqdm import tqdm
+
+# Importing arena registers the Arena-* ids and defaults MUJOCO_GL to egl. `from arena import policies` rather than
+# `from arena.policies import ...`: policies/ is mapped into the package, so ruff's isort would file it as third-party.
+from arena import policies
+from arena.task_spec import task_names
+
+DEFAULT_TASKS: tuple[str, ...] = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
+
+
+@dataclass
+class TaskResult:
+    """Outcome of the expert on one task."""
+
+    task: str
+    successes: int = 0
+    episodes: int = 0
+    total_steps: int = 0
+    seconds: float = 0.0
+    failing_seeds: list[int] = field(default_factory=list)
+    failure_reasons: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def success_rate(self) -> float:
+        """Fraction of successful episodes."""
+        return self.successes / max(self.episodes, 1)
+
+    @property
+    def mean_steps(self) -> float:
+        """Mean env steps per episode (successful and failed)."""
+        return self.total_steps / max(self.episodes, 1)
+
+    @property
+    def episodes_per_s(self) -> float:
+        """Throughput, including resets."""
+        return self.episodes / self.seconds if self.seconds > 0 else float("nan")
+
+
+def run_episode(env: gym.Env, expert: policies.ScriptedExpert, seed: int) -> tuple[bool, int, str]:
+    """Play one expert episode; return (success, steps, failure reason or "")."""
+    obs, info = env.reset(seed=seed)
+    expert.reset(obs["instruction"], seed)
+    steps = 0
+    terminated = truncated = False
+    while not (terminated or truncated):
+        obs, _, terminated, truncated, info = env.step(expert.act(obs))
+        steps += 1
+    success = bool(info["success"])
+    reason = "" if success else ("sim_unstable" if info.get("sim_unstable") else "timeout")
+    return success, steps, reason
+
+
+def run_task(task: str, seeds: Sequence[int]) -> TaskResult:
+    """Run the expert on every seed of ``task``, with a progress bar."""
+    env = gym.make(f"Arena-{task}", obs_mode="state", cameras=())
+    expert = policies.ScriptedExpert(env)
+    result = TaskResult(task)
+    start = time.perf_counter()
+    with tqdm(seeds, desc=f"{task:<20}", unit="ep", dynamic_ncols=True) as bar:
+        for seed in bar:
+            success, steps, reason = run_episode(env, expert, seed)
+            result.episodes += 1
+            result.total_steps += steps
+            if success:
+                result.successes += 1
+            else:
+                result.failing_seeds.append(seed)
+                result.failure_reasons[seed] = reason
+            bar.set_postfix(success=f"{result.success_rate:.0%}")
+    result.seconds = time.perf_counter() - start
+    env.close()
+    return result
+
+
+def report(results: Sequence[TaskResult], floor: float) -> None:
+    """Print the per-task table, failing seeds and floor verdicts."""
+    print()
+    print(f"{'task':<20} {'success':>9} {'rate':>7} {'mean steps':>11} {'episodes/s':>11}")
+    print("-" * 62)
+    for r in results:
+        print(
+            f"{r.task:<20} {r.successes:>4}/{r.episodes:<4} {r.success_rate:>7.1%} "
+            f"{r.mean_steps:>11.1f} {r.episodes_per_s:>11.2f}"
+        )
+    print("-" * 62)
+    for r in results:
+        if r.failing_seeds:
+            seeds = ", ".join(f"{s} ({r.failure_reasons[s]})" for s in r.failing_seeds)
+            print(f"{r.task}: failing seeds: {seeds}")
+        else:
+            print(f"{r.task}: failing seeds: none")
+    print()
+    for r in results:
+        verdict = "FLOOR OK" if r.success_rate >= floor else "FLOOR MISSED"
+        print(f"{verdict}: {r.task} success {r.success_rate:.1%} vs floor {floor:.0%}")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--tasks",
+        nargs="+",
+        default=list(DEFAULT_TASKS),
+        choices=task_names(),
+        metavar="TASK",
+        help=f"tasks to run (default: all of {', '.join(DEFAULT_TASKS)})",
+    )
+    parser.add_argument("--episodes", type=int, default=50, help="episodes (seeds 0..N-1) per task (default: 50)")
+    parser.add_argument("--seed-offset", type=int, default=0, help="first seed (default: 0)")
+    parser.add_argument("--floor", type=float, default=0.95, help="minimum success rate per task (default: 0.95)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; always returns 0 (the floor verdicts are printed, not enforced)."""
+    args = parse_args(argv)
+    seeds = range(args.seed_offset, args.seed_offset + args.episodes)
+    results = [run_task(task, seeds) for task in args.tasks]
+    report(results, args.floor)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

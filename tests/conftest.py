@@ -1,0 +1,29 @@
+"""Shared fixtures: headless rendering and small env factories."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("MUJOCO_GL", "egl")
+
+import gymnasium as gym  # noqa: E402
+import pytest  # noqa: E402
+
+import arena  # noqa: E402,F401 - registers ids
+
+TASKS = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
+
+
+@pytest.fixture
+def make_env():
+    """Factory for envs that are closed at the end of the test."""
+    envs = []
+
+    def factory(env_id: str = "Arena-StackBlocks", **kwargs):
+        env = gym.make(env_id, **kwargs)
+        envs.append(env)
+        return env
+
+    yield factory
+    for env in envs:
+        env.close()
