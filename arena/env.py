@@ -33,6 +33,12 @@ STATE_LAYOUT: tuple[tuple[str, int], ...] = (
 STATE_DIM = sum(size for _, size in STATE_LAYOUT)
 INSTRUCTION_CHARSET = string.ascii_letters + string.digits + " .,;:'!?()-_/"
 _SETTLE_SECONDS = 0.1
+#: MuJoCo warnings that mean the simulation blew up (MuJoCo then resets the state on its own).
+_INSTABILITY_WARNINGS = (
+    mujoco.mjtWarning.mjWARN_BADQPOS,
+    mujoco.mjtWarning.mjWARN_BADQVEL,
+    mujoco.mjtWarning.mjWARN_BADQACC,
+)
 
 
 class ArenaEnv(gym.Env):
@@ -257,11 +263,11 @@ class ArenaEnv(gym.Env):
     def _simulate(self) -> bool:
         """Run one control period of physics; return True if the simulation went unstable."""
         model, data = self.model, self.data
-        warnings_before = data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number
+        before = [data.warning[w].number for w in _INSTABILITY_WARNINGS]
         for _ in range(self.n_substeps):
             mujoco.mj_step(model, data)
-        bad_qacc = data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > warnings_before
-        return bool(bad_qacc or not np.all(np.isfinite(data.qpos)) or not np.all(np.isfinite(data.qvel)))
+        warned = any(data.warning[w].number > n for w, n in zip(_INSTABILITY_WARNINGS, before, strict=True))
+        return bool(warned or not np.all(np.isfinite(data.qpos)) or not np.all(np.isfinite(data.qvel)))
 
     def _reward(self, success: bool) -> float:
         if success:

@@ -79,7 +79,7 @@ def evaluate(
     writer = ResultsWriter(out_dir / "results.jsonl")
     keys = writer.pending(episode_grid(tasks, axes, episodes, policy_name))
     bar = tqdm(total=len(keys), disable=not progress, unit="ep", desc="evaluating")
-    successes = 0
+    successes = finished = 0
     envs: dict[tuple[str, str], tuple[gym.Env, Any]] = {}
     try:
         for key in keys:
@@ -90,8 +90,9 @@ def evaluate(
             record = _run_key(env, policy, key, out_dir, key.index < videos, max_steps)
             writer.write(record)
             successes += record["success"]
+            finished += 1
             bar.update(1)
-            bar.set_postfix(success=f"{successes / bar.n:.0%}")
+            bar.set_postfix(success=f"{successes / finished:.0%}")
     finally:
         bar.close()
         for env, _ in envs.values():

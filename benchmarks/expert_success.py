@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 import gymnasium as gym
 from tqdm import tqdm
 
-# Importing arena registers the Arena-* ids and defaults MUJOCO_GL to egl. `from arena import policies` rather than
-# `from arena.policies import ...`: policies/ is mapped into the package, so ruff's isort would file it as third-party.
-from arena import policies
+from arena.policies import ScriptedExpert
 from arena.task_spec import task_names
 
 DEFAULT_TASKS: tuple[str, ...] = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
@@ -53,7 +51,7 @@ class TaskResult:
         return self.episodes / self.seconds if self.seconds > 0 else float("nan")
 
 
-def run_episode(env: gym.Env, expert: policies.ScriptedExpert, seed: int) -> tuple[bool, int, str]:
+def run_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[bool, int, str]:
     """Play one expert episode; return (success, steps, failure reason or "")."""
     obs, info = env.reset(seed=seed)
     expert.reset(obs["instruction"], seed)
@@ -70,7 +68,7 @@ def run_episode(env: gym.Env, expert: policies.ScriptedExpert, seed: int) -> tup
 def run_task(task: str, seeds: Sequence[int]) -> TaskResult:
     """Run the expert on every seed of ``task``, with a progress bar."""
     env = gym.make(f"Arena-{task}", obs_mode="state", cameras=())
-    expert = policies.ScriptedExpert(env)
+    expert = ScriptedExpert(env)
     result = TaskResult(task)
     start = time.perf_counter()
     with tqdm(seeds, desc=f"{task:<20}", unit="ep", dynamic_ncols=True) as bar:

@@ -161,7 +161,8 @@ def push_to(ctx: SkillContext, object: str, target: str, tolerance: float = 0.01
             direction = offset / distance
             tcp, tcp_quat = ctx.tcp()
             relative = tcp[:2] - center[:2]
-            if relative @ direction > -0.6 * reach or abs(np.cross(direction, relative)) > 0.03:
+            lateral = direction[0] * relative[1] - direction[1] * relative[0]
+            if relative @ direction > -0.6 * reach or abs(lateral) > 0.03:
                 break  # no longer behind the object: re-approach
             _, obj_quat = state.object_pose(object)
             reach = _half_extent_along(state, object, obj_quat, direction) + finger_half

@@ -6,11 +6,10 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from arena.errors import UnknownNameError
 from arena.policies.base import Policy
 from arena.policies.expert import ScriptedExpert
 from arena.policies.random_policy import RandomPolicy
-
-from arena.errors import UnknownNameError
 
 #: Built-in policies: name -> factory taking the (gymnasium) env the policy will act in.
 BUILTIN_POLICIES: dict[str, Callable[[Any], Policy]] = {

@@ -1,0 +1,215 @@
+"""ArenaEnv: gymnasium contract, observations, determinism, replay, bad input, vector envs."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+
+import gymnasium as gym
+import mujoco
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import arena
+from arena.env import STATE_DIM
+from arena.episode import EpisodeConfig
+from arena.errors import EpisodeConfigError, UnknownNameError
+
+
+@pytest.mark.parametrize("env_id", arena.registered_ids())
+def test_check_env_passes_for_every_registered_id(env_id):
+    env = gym.make(env_id, image_size=64)
+    check_env(env.unwrapped, skip_render_check=True)
+    env.close()
+
+
+def test_every_task_has_plain_and_none_ids():
+    ids = set(arena.registered_ids())
+    for task in ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox"):
+        assert {f"Arena-{task}", f"Arena-{task}-None"} <= ids
+
+
+def test_observation_contains_requested_cameras_state_and_instruction(make_env):
+    env = make_env(obs_mode="rgbd", cameras=("front", "left_shoulder", "wrist"), image_size=(48, 64), segmentation=True)
+    obs, info = env.reset(seed=2)
+    assert env.observation_space.contains(obs)
+    assert obs["images/front"].shape == (48, 64, 3) and obs["images/front"].dtype == np.uint8
+    assert obs["depth/wrist"].shape == (48, 64) and obs["depth/wrist"].dtype == np.float32
+    assert obs["segmentation/left_shoulder"].dtype == np.int32
+    assert "images/right_shoulder" not in obs
+    assert obs["state"].shape == (STATE_DIM,)
+    assert obs["instruction"] == info["episode_config"].instruction
+    assert info["success"] is False and info["is_success"] is False
+
+
+def test_state_layout_matches_the_simulator(make_env):
+    env = make_env(obs_mode="state")
+    obs, _ = env.reset(seed=0)
+    tcp_pos, tcp_quat = env.unwrapped.controller.tcp_pose()
+    np.testing.assert_allclose(obs["state"][:3], tcp_pos, atol=1e-6)
+    np.testing.assert_allclose(obs["state"][3:7], tcp_quat, atol=1e-6)
+    np.testing.assert_allclose(obs["state"][8:15], env.unwrapped.controller.arm_qpos(), atol=1e-6)
+
+
+def test_segmentation_labels_the_objects_geoms(make_env):
+    env = make_env(cameras=("front",), segmentation=True)
+    obs, _ = env.reset(seed=0)
+    seen = set(np.unique(obs["segmentation/front"]))
+    block_geoms = env.unwrapped.scene_state.object_geoms("top_block")
+    assert seen & block_geoms
+
+
+def test_depth_is_metric(make_env):
+    env = make_env(obs_mode="rgbd", cameras=("front",))
+    obs, _ = env.reset(seed=0)
+    depth = obs["depth/front"]
+    camera = env.unwrapped.data.cam("front")
+    # the image centre looks at the table near (0.42, 0, 0.06): about 0.8 to 1.0 m away
+    assert 0.6 < depth[64, 64] < 1.2
+    assert np.linalg.norm(camera.xpos - [0.42, 0, 0.06]) == pytest.approx(0.9, abs=0.2)
+
+
+def _rollout_digest(env_id: str, seed: int, steps: int) -> str:
+    env = gym.make(env_id, cameras=("front", "wrist"), image_size=64)
+    digest = hashlib.sha256()
+    obs, _ = env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    for _ in range(steps):
+        for key in sorted(obs):
+            digest.update(key.encode())
+            digest.update(obs[key].tobytes() if isinstance(obs[key], np.ndarray) else obs[key].encode())
+        obs, *_ = env.step(rng.uniform(env.action_space.low, env.action_space.high).astype(np.float32))
+    env.close()
+    return digest.hexdigest()
+
+
+def test_same_seed_gives_byte_identical_observations_in_another_process():
+    here = _rollout_digest("Arena-OpenDrawer", 11, 15)
+    code = textwrap.dedent(
+        """
+        import sys
+        from tests.test_env import _rollout_digest
+        print(_rollout_digest("Arena-OpenDrawer", 11, 15))
+        """
+    )
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert other == here
+    assert _rollout_digest("Arena-OpenDrawer", 12, 15) != here
+
+
+def test_replaying_an_episode_config_reproduces_the_episode(make_env):
+    env = make_env(cameras=("front",), image_size=64)
+    obs, info = env.reset(seed=5)
+    config_json = info["episode_config"].to_json()
+    actions = [env.action_space.sample() for _ in range(5)]
+    first = [env.step(a)[0]["images/front"] for a in actions]
+    env.reset(seed=99)
+    obs2, info2 = env.reset(options={"episode_config": EpisodeConfig.from_json(config_json)})
+    np.testing.assert_array_equal(obs["images/front"], obs2["images/front"])
+    assert info2["episode_config"].config_hash == info["episode_config"].config_hash
+    second = [env.step(a)[0]["images/front"] for a in actions]
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_constructor_episode_config_is_replayed_on_every_reset(make_env):
+    config = make_env("Arena-CloseBox").unwrapped.sample_config(4)
+    env = make_env("Arena-CloseBox", obs_mode="state", episode_config=config.to_dict())
+    _, info_a = env.reset(seed=1)
+    _, info_b = env.reset(seed=2)
+    assert info_a["episode_config"] == info_b["episode_config"] == config
+
+
+def test_replaying_a_config_of_another_task_is_rejected(make_env):
+    env = make_env("Arena-StackBlocks", obs_mode="state")
+    config = make_env("Arena-CloseBox", obs_mode="state").unwrapped.sample_config(0)
+    with pytest.raises(EpisodeConfigError, match="is for task 'CloseBox'"):
+        env.reset(options={"episode_config": config})
+
+
+def test_unknown_ids_fail_with_gymnasiums_error_and_the_valid_names():
+    with pytest.raises(gym.error.NameNotFound, match="valid tasks: CloseBox, OpenDrawer.*valid axes: None"):
+        gym.make("Arena-StackBlocks-Brightness")
+    with pytest.raises(gym.error.NameNotFound, match="valid tasks"):
+        gym.make("Arena-PourWater")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"task": "PourWater"}, "valid tasks"),
+        ({"axis": "Sparkles"}, "unknown axis"),
+        ({"obs_mode": "pixels"}, "unknown obs_mode"),
+        ({"control_mode": "torque"}, "unknown control_mode"),
+        ({"cameras": ("front", "ceiling")}, "valid cameras: front, left_shoulder"),
+    ],
+)
+def test_bad_constructor_arguments_list_what_is_valid(kwargs, message):
+    with pytest.raises(UnknownNameError, match=message):
+        arena.env.ArenaEnv(**kwargs)
+
+
+def test_unstable_simulation_truncates_the_episode_instead_of_crashing(make_env):
+    env = make_env(obs_mode="state")
+    env.reset(seed=0)
+    env.unwrapped.data.qvel[:] = 1e12
+    obs, reward, terminated, truncated, info = env.step(np.zeros(7, dtype=np.float32))
+    assert truncated and not terminated
+    assert info["sim_unstable"] is True
+    assert np.all(np.isfinite(obs["state"]))
+
+
+def test_episode_truncates_at_max_episode_steps(make_env):
+    env = make_env(obs_mode="state", max_episode_steps=3)
+    env.reset(seed=0)
+    flags = [env.step(np.zeros(7, dtype=np.float32))[3] for _ in range(3)]
+    assert flags == [False, False, True]
+
+
+def test_shadows_are_off_by_default_and_can_be_enabled(make_env):
+    plain = make_env(cameras=("front",), image_size=64)
+    shadowed = make_env(cameras=("front",), image_size=64, shadows=True)
+    image = plain.reset(seed=0)[0]["images/front"]
+    image_with_shadows = shadowed.reset(seed=0)[0]["images/front"]
+    assert not np.array_equal(image, image_with_shadows)
+    assert image_with_shadows.mean() < image.mean()
+
+
+def test_render_returns_the_first_camera_image(make_env):
+    env = make_env(cameras=("left_shoulder",), image_size=32, render_mode="rgb_array")
+    obs, _ = env.reset(seed=0)
+    np.testing.assert_array_equal(env.render(), obs["images/left_shoulder"])
+
+
+def test_async_vector_env_with_spawn_context_steps_and_matches_single_env():
+    vec = gym.make_vec(
+        "Arena-StackBlocks",
+        num_envs=2,
+        vectorization_mode="async",
+        vector_kwargs={"context": "spawn"},
+        cameras=("front",),
+        image_size=32,
+    )
+    obs, info = vec.reset(seed=[3, 4])
+    assert obs["images/front"].shape == (2, 32, 32, 3)
+    obs, reward, terminated, truncated, info = vec.step(np.zeros((2, 7), dtype=np.float32))
+    vec.close()
+    single = gym.make("Arena-StackBlocks", cameras=("front",), image_size=32)
+    single.reset(seed=4)
+    expected = single.step(np.zeros(7, dtype=np.float32))[0]["images/front"]
+    single.close()
+    np.testing.assert_array_equal(obs["images/front"][1], expected)
+
+
+def test_physics_substeps_run_at_the_control_rate(make_env):
+    env = make_env(obs_mode="state")
+    env.reset(seed=0)
+    start = env.unwrapped.data.time
+    env.step(np.zeros(7, dtype=np.float32))
+    assert env.unwrapped.data.time - start == pytest.approx(0.05)
+    assert env.unwrapped.metadata["render_fps"] == 20
+    assert env.unwrapped.model.opt.timestep == pytest.approx(0.002)
+    assert env.unwrapped.model.opt.cone == mujoco.mjtCone.mjCONE_ELLIPTIC
