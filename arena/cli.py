@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate a policy on a task x axis grid (resumable)")
     p.add_argument("--policy", default="expert", help="expert, random or module:factory")
     p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks))
-    p.add_argument("--axes", type=_names("axis", SUPPORTED_AXES), default=list(SUPPORTED_AXES))
+    p.add_argument("--axes", type=_names("axis", SUPPORTED_AXES), default=["None"], help="comma-separated axes")
     p.add_argument("--episodes", type=_positive_int, default=5)
     p.add_argument("--max-steps", type=_positive_int, default=None)
     p.add_argument("--video", type=_non_negative_int, default=0, help="record the first N episodes of each cell")

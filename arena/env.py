@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -11,8 +12,11 @@ import mujoco
 import numpy as np
 
 from arena import predicates
-from arena.episode import EpisodeConfig, sample_episode
+from arena.axis_names import AXIS_NAMES
+from arena.episode import EpisodeConfig, child_rng, layout_radii, render_instruction, sample_episode
 from arena.errors import EpisodeConfigError, UnknownNameError
+from arena.perturbations import Axis, ModelContext, make_axis, resolve_axes
+from arena.perturbations.textures import SPLITS
 from arena.rendering import CameraRenderer
 from arena.robot import CONTROL_MODES, HOME_QPOS, Controller, panda
 from arena.scene import CAMERAS, SceneOptions, build_scene_spec
@@ -22,8 +26,23 @@ from arena.task_spec import TaskSpec, load_task
 CONTROL_FREQUENCY = 20  # Hz
 OBS_MODES: tuple[str, ...] = ("rgb", "rgbd", "state")
 REWARD_MODES: tuple[str, ...] = ("sparse", "dense")
-#: Axes this build can apply; the perturbation package extends it.
-SUPPORTED_AXES: tuple[str, ...] = ("None",)
+#: Every axis an env id may name (``None``, the 14 perturbation axes, ``All``).
+SUPPORTED_AXES: tuple[str, ...] = AXIS_NAMES
+#: Compiled-model fields that model-stage axes edit; restored from a pristine copy before every episode.
+PERTURBED_MODEL_FIELDS = (
+    "mat_rgba",
+    "mat_texid",
+    "light_diffuse",
+    "light_dir",
+    "light_pos",
+    "cam_pos",
+    "cam_quat",
+    "geom_friction",
+    "body_mass",
+    "body_inertia",
+    "body_pos",
+    "body_quat",
+)
 STATE_LAYOUT: tuple[tuple[str, int], ...] = (
     ("tcp_pos", 3),  # metres, world frame
     ("tcp_quat", 4),  # w, x, y, z
@@ -33,6 +52,8 @@ STATE_LAYOUT: tuple[tuple[str, int], ...] = (
 STATE_DIM = sum(size for _, size in STATE_LAYOUT)
 INSTRUCTION_CHARSET = string.ascii_letters + string.digits + " .,;:'!?()-_/"
 _SETTLE_SECONDS = 0.1
+#: Upper bound of segmentation ids (geom ids; distractors add geoms, so the bound is fixed, not ngeom - 1).
+MAX_GEOM_ID = 4095
 #: MuJoCo warnings that mean the simulation blew up (MuJoCo then resets the state on its own).
 _INSTABILITY_WARNINGS = (
     mujoco.mjtWarning.mjWARN_BADQPOS,
@@ -79,7 +100,8 @@ class ArenaEnv(gym.Env):
     ``cameras`` (subset of front, left_shoulder, right_shoulder, wrist), ``image_size`` (int or (height,
     width), default 128), ``render_mode`` (``"rgb_array"`` or None), ``max_episode_steps``,
     ``episode_config`` (replay this episode on every reset), ``segmentation``, ``shadows`` (default off: they
-    cost about 100 ms per frame on a CPU renderer), ``reward_mode``, ``pose_step_budget``.
+    cost about 100 ms per frame on a CPU renderer), ``reward_mode``, ``pose_step_budget``, ``texture_split``
+    (``test`` — held-out textures, the evaluation default — ``train`` or ``all``).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": CONTROL_FREQUENCY}
@@ -99,6 +121,7 @@ class ArenaEnv(gym.Env):
         shadows: bool = False,
         reward_mode: str = "sparse",
         pose_step_budget: int = 40,
+        texture_split: str = "test",
     ) -> None:
         self.task: TaskSpec = load_task(task)
         for value, valid, what in (
@@ -106,6 +129,7 @@ class ArenaEnv(gym.Env):
             (obs_mode, OBS_MODES, "obs_mode"),
             (control_mode, CONTROL_MODES, "control_mode"),
             (reward_mode, REWARD_MODES, "reward_mode"),
+            (texture_split, SPLITS, "texture_split"),
         ):
             if value not in valid:
                 raise UnknownNameError(f"unknown {what} {value!r}; valid: {', '.join(valid)}")
@@ -121,6 +145,8 @@ class ArenaEnv(gym.Env):
         if min(self.image_size) < 1 or max(self.image_size) > 1024:
             raise ValueError(f"image_size {image_size} out of range; height and width must be in 1..1024")
         self.axis = axis
+        self.texture_split = texture_split
+        self.axes: list[Axis] = resolve_axes(axis, self.task, texture_split)
         self.obs_mode = obs_mode
         self.render_mode = render_mode
         self.segmentation = segmentation
@@ -128,19 +154,12 @@ class ArenaEnv(gym.Env):
         self.pose_step_budget = int(pose_step_budget)
         self.max_episode_steps = int(max_episode_steps or self.task.max_steps)
         self._fixed_config = None if episode_config is None else self._coerce_config(episode_config)
-
-        self.model = build_scene_spec(self.task, SceneOptions()).compile()
-        self.data = mujoco.MjData(self.model)
-        self.n_substeps = round(1.0 / CONTROL_FREQUENCY / self.model.opt.timestep)
-        self.controller = Controller(self.model, self.data, control_mode)
-        self.scene_state = SceneState(self.model, self.data, self.task, {})
-        self._renderer = CameraRenderer(self.model, *self.image_size, shadows=shadows)
-        self._camera_ids = {name: self._renderer.camera_id(name) for name in self.cameras}
-        self._render_camera = self._renderer.camera_id(self.cameras[0] if self.cameras else "front")
-        self._arm_qpos = np.array([self.model.jnt_qposadr[self.model.joint(j).id] for j in panda.ARM_JOINTS])
-        self._finger_qpos = np.array([self.model.jnt_qposadr[self.model.joint(j).id] for j in panda.FINGER_JOINTS])
-        self._pristine_body_pos = self.model.body_pos.copy()
-        self._pristine_body_quat = self.model.body_quat.copy()
+        self.control_mode = control_mode
+        self._renderer: CameraRenderer | None = None
+        self._shadows = shadows
+        self._scene_key: str | None = None
+        self._constants_perturbed = False
+        self._build(SceneOptions())
         self._first_mo = self.task.objects_with_role("MO")[0].name
 
         self.action_space = self.controller.action_space
@@ -149,6 +168,24 @@ class ArenaEnv(gym.Env):
         self.success_tree: Mapping[str, Any] = {}
         self.expert_plan: list[Mapping[str, Any]] = []
         self._steps = 0
+
+    def _build(self, options: SceneOptions) -> None:
+        """Compile the scene for these spec-stage options and rebind everything that holds the model."""
+        self.model = build_scene_spec(self.task, options).compile()
+        self.data = mujoco.MjData(self.model)
+        self._scene_key = options.key()
+        self.n_substeps = round(1.0 / CONTROL_FREQUENCY / self.model.opt.timestep)
+        self.controller = Controller(self.model, self.data, self.control_mode)
+        self.scene_state = SceneState(self.model, self.data, self.task, dict(options.object_scales))
+        if self._renderer is None:
+            self._renderer = CameraRenderer(self.model, *self.image_size, shadows=self._shadows)
+        else:
+            self._renderer.set_model(self.model)
+        self._camera_ids = {name: self._renderer.camera_id(name) for name in self.cameras}
+        self._render_camera = self._renderer.camera_id(self.cameras[0] if self.cameras else "front")
+        self._arm_qpos = np.array([self.model.jnt_qposadr[self.model.joint(j).id] for j in panda.ARM_JOINTS])
+        self._finger_qpos = np.array([self.model.jnt_qposadr[self.model.joint(j).id] for j in panda.FINGER_JOINTS])
+        self._pristine = {name: getattr(self.model, name).copy() for name in PERTURBED_MODEL_FIELDS}
 
     # ------------------------------------------------------------------------------------------ spaces
     def _make_observation_space(self) -> gym.spaces.Dict:
@@ -167,7 +204,7 @@ class ArenaEnv(gym.Env):
         if self.segmentation:
             for camera in self.cameras:
                 spaces[f"segmentation/{camera}"] = gym.spaces.Box(
-                    -1, self.model.ngeom - 1, shape=(height, width), dtype=np.int32
+                    -1, MAX_GEOM_ID, shape=(height, width), dtype=np.int32
                 )
         return gym.spaces.Dict(spaces)
 
@@ -184,11 +221,35 @@ class ArenaEnv(gym.Env):
         config.validate_for(self.task)
         if config.axis not in SUPPORTED_AXES:
             raise EpisodeConfigError(f"episode config axis {config.axis!r} unknown; valid: {', '.join(SUPPORTED_AXES)}")
+        for name, values in config.perturbations.items():
+            if name not in AXIS_NAMES[1:-1]:
+                raise EpisodeConfigError(
+                    f"unknown perturbation axis {name!r}; valid axes: {', '.join(AXIS_NAMES[1:-1])}"
+                )
+            axis = make_axis(name, self.texture_split)
+            if not axis.applicable(self.task):
+                raise EpisodeConfigError(f"axis {name} is not applicable to {self.task.name}")
+            axis.validate(values, self.task)
         return config
 
     def sample_config(self, seed: int) -> EpisodeConfig:
-        """The episode this env plays for ``seed`` (without resetting)."""
-        return sample_episode(self.task, seed, self.axis)
+        """The episode this env plays for ``seed`` (without resetting).
+
+        Each axis draws from its own child stream of the seed (``axis/<Name>``), so its values are the same
+        whether it is on alone or within ``All``, in any order, in any process.
+        """
+        base = sample_episode(self.task, seed, self.axis)
+        if not self.axes:
+            return base
+        radii = layout_radii(self.task)
+        layout = {name: (pose, radii[name]) for name, pose in base.object_poses.items()}
+        values = {axis.name: axis.sample(child_rng(seed, f"axis/{axis.name}"), self.task, layout) for axis in self.axes}
+        colors = {**values.get("ObjectColor", {}), **values.get("ReceiverColor", {})}
+        instruction = base.instruction
+        if colors:
+            template = self.task.instructions[int(child_rng(seed, "instruction").integers(len(self.task.instructions)))]
+            instruction = render_instruction(template, self.task, base.variant, colors)
+        return dataclasses.replace(base, perturbations=values, instruction=instruction)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
@@ -205,10 +266,28 @@ class ArenaEnv(gym.Env):
         return self._observation(), self._info(success=False)
 
     def _apply_config(self, config: EpisodeConfig) -> None:
+        axes = {name: make_axis(name, self.texture_split) for name in config.perturbations}
+        options: dict[str, Any] = {}
+        for name, axis in axes.items():
+            for key, value in axis.scene_options(config.perturbations[name], self.task).items():
+                options[key] = {**options[key], **value} if isinstance(value, dict) and key in options else value
+        scene = SceneOptions(
+            object_scales=options.get("object_scales", {}), distractors=tuple(options.get("distractors", ()))
+        )
+        if scene.key() != self._scene_key:
+            self._build(scene)
         model, data = self.model, self.data
-        model.body_pos[:] = self._pristine_body_pos
-        model.body_quat[:] = self._pristine_body_quat
+        for name, pristine in self._pristine.items():
+            getattr(model, name)[:] = pristine
+        context = ModelContext(model, self._pristine, self.scene_state)
+        for name, axis in axes.items():
+            if axis.stage == "model":
+                axis.apply_model(context, config.perturbations[name])
         mujoco.mj_resetData(model, data)
+        if context.constants_changed or self._constants_perturbed:
+            mujoco.mj_setConst(model, data)  # also after a mass episode, so derived constants never leak over
+        self._constants_perturbed = context.constants_changed
+        self._renderer.mark_textures_changed(context.dirty_textures)
         data.qpos[self._arm_qpos] = HOME_QPOS
         data.qpos[self._finger_qpos] = panda.MAX_GRIPPER_GAP / 2
         for name, pose in config.object_poses.items():

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from arena.axis_names import DEFAULT_RANGES
 from arena.errors import ArenaError, EpisodeConfigError
 from arena.geometry import quat_from_yaw
 from arena.task_spec import TaskSpec
@@ -131,14 +132,28 @@ class EpisodeConfig:
             )
 
 
-def sample_layout(task: TaskSpec, seed: int, scales: Mapping[str, float] | None = None) -> dict[str, tuple[float, ...]]:
+def layout_radii(task: TaskSpec) -> dict[str, float]:
+    """Footprint radius of each object at the largest scale its size axis may draw.
+
+    Layouts are sampled with these radii, so a seed places objects at the same poses whichever axis is on:
+    episodes of different axes stay paired, and no size draw can make objects overlap.
+    """
+    radii = {}
+    for obj in task.objects:
+        axis = "ObjectSize" if obj.role == "MO" else "ReceiverSize"
+        largest = max(1.0, task.perturbations.get(axis, DEFAULT_RANGES[axis])[1])
+        radii[obj.name] = obj.shape.scaled(largest).footprint_radius()
+    return radii
+
+
+def sample_layout(task: TaskSpec, seed: int) -> dict[str, tuple[float, ...]]:
     """Collision-free initial poses for the task's objects, drawn from the seed's ``layout`` stream."""
     rng = child_rng(seed, "layout")
-    scales = scales or {}
+    radii = layout_radii(task)
     placed: list[tuple[np.ndarray, float]] = []
     poses: dict[str, tuple[float, ...]] = {}
     for obj in task.objects:
-        radius = obj.shape.scaled(scales.get(obj.name, 1.0)).footprint_radius()
+        radius = radii[obj.name]
         for _ in range(_MAX_PLACEMENT_TRIES):
             xy = np.array([rng.uniform(*obj.spawn.x), rng.uniform(*obj.spawn.y)])
             yaw = rng.uniform(*obj.spawn.yaw)

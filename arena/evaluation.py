@@ -14,10 +14,12 @@ import numpy as np
 from tqdm import tqdm
 
 from arena.episode import PROTOCOL_VERSION
+from arena.perturbations import axis_applies
 from arena.policies.registry import make_policy
 from arena.protocol import EpisodeKey, episode_grid
 from arena.registration import env_id
 from arena.results import ResultsWriter
+from arena.task_spec import load_task
 
 
 def run_episode(
@@ -77,7 +79,8 @@ def evaluate(
     """Run the grid and append results to ``out_dir/results.jsonl``; finished episodes are skipped."""
     out_dir = Path(out_dir)
     writer = ResultsWriter(out_dir / "results.jsonl")
-    keys = writer.pending(episode_grid(tasks, axes, episodes, policy_name))
+    grid = [k for k in episode_grid(tasks, axes, episodes, policy_name) if axis_applies(k.axis, load_task(k.task))]
+    keys = writer.pending(grid)  # not-applicable cells are skipped here and shown as n/a in reports
     bar = tqdm(total=len(keys), disable=not progress, unit="ep", desc="evaluating")
     successes = finished = 0
     envs: dict[tuple[str, str], tuple[gym.Env, Any]] = {}

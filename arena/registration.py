@@ -24,6 +24,18 @@ def registered_ids() -> list[str]:
     return ids
 
 
+def applicable_ids() -> list[str]:
+    """Registered ids whose axis applies to their task (the others raise AxisNotApplicableError on make)."""
+    from arena.perturbations import axis_applies
+
+    ids = []
+    for task in task_names():
+        spec = load_task(task)
+        ids.append(env_id(task))
+        ids.extend(env_id(task, axis) for axis in SUPPORTED_AXES if axis_applies(axis, spec))
+    return ids
+
+
 def register_all() -> None:
     """Register every id (idempotent)."""
     for task in task_names():

@@ -7,7 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from arena.axis_names import AXIS_NAMES
+from arena.perturbations import axis_applies
 from arena.results import read_results
+from arena.task_spec import load_task
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959964) -> tuple[float, float]:
@@ -52,7 +55,15 @@ def write_report(result_files: list[str | Path], out_dir: str | Path) -> Path:
     lines.append("")
     lines.append("| policy | task | axis | success | 95% CI (Wilson) | episodes | errors | mean steps |")
     lines.append("| --- | --- | --- | ---: | :---: | ---: | ---: | ---: |")
-    for (policy, task, axis), cell in summary.items():
+    policies = sorted({key[0] for key in summary})
+    tasks = sorted({key[1] for key in summary})
+    axes = [a for a in AXIS_NAMES if any(key[2] == a for key in summary)]
+    for policy, task, axis in ((p, t, a) for p in policies for t in tasks for a in axes):
+        cell = summary.get((policy, task, axis))
+        if cell is None:
+            if not axis_applies(axis, load_task(task)):
+                lines.append(f"| {policy} | {task} | {axis} | n/a | | | | |")
+            continue
         low, high = cell["ci95"]
         lines.append(
             f"| {policy} | {task} | {axis} | {cell['rate']:.0%} | {low:.0%}–{high:.0%} | {cell['episodes']} | "

@@ -6,28 +6,23 @@ x forward, z up.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import mujoco
 import numpy as np
 
+from arena.cameras import CAMERA_FOVY, CAMERA_RIGS, CAMERAS, EXTERNAL_CAMERAS
 from arena.colors import rgba
-from arena.geometry import look_at_quat
+from arena.geometry import look_at_quat, quat_from_yaw
 from arena.objects import Part, Primitive
+from arena.perturbations.textures import TEXTURE_SIZE
+from arena.perturbations.toys import primitives_from_json
 from arena.robot import load_panda_spec
 from arena.scene_state import TABLE_GEOM
 from arena.task_spec import ObjectSpec, TaskSpec
-
-#: External cameras: position and look-at point (metres). The wrist camera lives on the hand (panda.xml).
-CAMERA_RIGS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
-    "front": ((1.15, 0.0, 0.55), (0.42, 0.0, 0.06)),
-    "left_shoulder": ((0.12, 0.55, 0.60), (0.55, 0.0, 0.02)),
-    "right_shoulder": ((0.12, -0.55, 0.60), (0.55, 0.0, 0.02)),
-}
-CAMERAS: tuple[str, ...] = ("front", "left_shoulder", "right_shoulder", "wrist")
-EXTERNAL_CAMERAS: tuple[str, ...] = tuple(CAMERA_RIGS)
-CAMERA_FOVY = 50.0
 
 TABLE_HALF = (0.65, 0.75, 0.02)
 TABLE_CENTER_X = 0.35
@@ -44,6 +39,8 @@ LIGHTS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float], 
     "light_key": ((0.9, 0.6, 1.6), (-0.35, -0.3, -1.0), 0.65),
     "light_fill": ((0.2, -0.8, 1.4), (0.2, 0.5, -1.0), 0.35),
 }
+__all__ = ["CAMERAS", "EXTERNAL_CAMERAS", "SceneOptions", "build_scene_spec"]
+
 _GEOM_TYPES = {
     "box": mujoco.mjtGeom.mjGEOM_BOX,
     "cylinder": mujoco.mjtGeom.mjGEOM_CYLINDER,
@@ -54,10 +51,38 @@ _JOINT_TYPES = {"hinge": mujoco.mjtJoint.mjJNT_HINGE, "slide": mujoco.mjtJoint.m
 
 @dataclass(frozen=True)
 class SceneOptions:
-    """Spec-stage settings of a scene. ``object_scales`` maps object names to uniform scale factors."""
+    """Spec-stage settings of a scene.
 
-    object_scales: Mapping[str, float] | None = None
+    Attributes:
+        object_scales: Object name to uniform scale factor (ObjectSize / ReceiverSize axes).
+        distractors: Distractor toys as stored by the Distractors axis (colour, x, y, yaw, primitives).
+        max_image_size: Largest offscreen image side the model allows.
+    """
+
+    object_scales: Mapping[str, float] = field(default_factory=dict)
+    distractors: tuple[Mapping[str, Any], ...] = ()
     max_image_size: int = 1024
+
+    def key(self) -> str:
+        """Canonical text identifying the compiled scene these options produce."""
+        return json.dumps(
+            {"scales": dict(self.object_scales), "distractors": list(self.distractors), "size": self.max_image_size},
+            sort_keys=True,
+        )
+
+
+def texture_slot(spec: mujoco.MjSpec, name: str) -> None:
+    """Add a blank 64x64 RGB texture that perturbation axes fill in on the compiled model."""
+    spec.add_texture(
+        name=name,
+        type=mujoco.mjtTexture.mjTEXTURE_2D,
+        width=TEXTURE_SIZE,
+        height=TEXTURE_SIZE,
+        nchannel=3,
+        builtin=mujoco.mjtBuiltin.mjBUILTIN_FLAT,
+        rgb1=[1.0, 1.0, 1.0],
+        rgb2=[1.0, 1.0, 1.0],
+    )
 
 
 def _add_primitive_geom(body: mujoco.MjsBody, name: str, primitive: Primitive, **attributes) -> mujoco.MjsGeom:
@@ -75,9 +100,11 @@ def _add_primitive_geom(body: mujoco.MjsBody, name: str, primitive: Primitive, *
 
 def _add_environment(spec: mujoco.MjSpec) -> None:
     world = spec.worldbody
-    spec.add_material(name="table", rgba=[0.62, 0.5, 0.38, 1.0])
-    spec.add_material(name="wall", rgba=[0.78, 0.8, 0.82, 1.0])
-    spec.add_material(name="floor", rgba=[0.35, 0.35, 0.38, 1.0])
+    texture_slot(spec, "table_texture")
+    texture_slot(spec, "background_texture")
+    spec.add_material(name="table", rgba=[0.62, 0.5, 0.38, 1.0], texrepeat=[6, 6], texuniform=True)
+    spec.add_material(name="wall", rgba=[0.78, 0.8, 0.82, 1.0], texrepeat=[3, 3], texuniform=True)
+    spec.add_material(name="floor", rgba=[0.35, 0.35, 0.38, 1.0], texrepeat=[4, 4], texuniform=True)
     world.add_geom(
         name="floor", type=mujoco.mjtGeom.mjGEOM_PLANE, size=[4, 4, 0.05], pos=[0, 0, -TABLE_HEIGHT], material="floor"
     )
@@ -152,6 +179,7 @@ def _add_part(
             density=obj.density,
             friction=[obj.friction, 0.005, 0.0001],
             condim=4 if obj.shape.free else 3,
+            priority=1,  # the object's friction, not the table's, governs their contacts (Friction axis)
             contype=1 if collides else 0,
             conaffinity=1 if collides else 0,
             group=1,
@@ -164,7 +192,8 @@ def _add_part(
 def _add_object(spec: mujoco.MjSpec, obj: ObjectSpec, scale: float) -> None:
     shape = obj.shape.scaled(scale)
     material = f"{obj.name}/material"
-    spec.add_material(name=material, rgba=list(rgba(obj.color)))
+    texture_slot(spec, f"{obj.name}/texture")
+    spec.add_material(name=material, rgba=list(rgba(obj.color)))  # a texture spans each face once
     bodies: dict[str, mujoco.MjsBody] = {}
     for part in shape.parts():
         parent = spec.worldbody if part.parent is None else bodies[part.parent]
@@ -182,7 +211,30 @@ def build_scene_spec(task: TaskSpec, options: SceneOptions | None = None) -> muj
     spec.visual.global_.offheight = options.max_image_size
     spec.visual.quality.shadowsize = 2048
     _add_environment(spec)
-    scales = dict(options.object_scales or {})
+    scales = dict(options.object_scales)
     for obj in task.objects:
         _add_object(spec, obj, float(scales.get(obj.name, 1.0)))
+    for index, toy in enumerate(options.distractors):
+        _add_distractor(spec, index, toy)
     return spec
+
+
+def _add_distractor(spec: mujoco.MjSpec, index: int, toy: Mapping[str, Any]) -> None:
+    """A free-standing toy at its sampled pose; it settles with the scene before the episode starts."""
+    name = f"distractor_{index}"
+    spec.add_material(name=f"{name}/material", rgba=list(rgba(toy["color"])))
+    body = spec.worldbody.add_body(
+        name=f"{name}/body", pos=[toy["x"], toy["y"], 0.0005], quat=quat_from_yaw(toy["yaw"])
+    )
+    body.add_freejoint(name=f"{name}/free")
+    for k, primitive in enumerate(primitives_from_json(toy["primitives"])):
+        _add_primitive_geom(
+            body,
+            f"{name}/body/{k}",
+            primitive,
+            material=f"{name}/material",
+            density=400.0,
+            condim=4,
+            priority=1,
+            group=1,
+        )

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from arena import predicates
+from arena.axis_names import RANGED_AXES
 from arena.colors import NAMED_COLORS
 from arena.errors import TaskSpecError, UnknownNameError
 from arena.objects import Shape, make_shape
@@ -218,7 +219,14 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
         raise _fail(path, "min_separation", f"expected a non-negative number (metres), got {separation!r}")
     perturbations = raw.get("perturbations") or {}
     if not isinstance(perturbations, Mapping):
-        raise _fail(path, "perturbations", "expected a mapping from axis name to its ranges")
+        raise _fail(path, "perturbations", f"expected a mapping from axis name to [low, high]; axes: {RANGED_AXES}")
+    for axis, bounds in perturbations.items():
+        if axis not in RANGED_AXES:
+            raise _fail(path, f"perturbations.{axis}", f"no range to set for this axis; allowed: {list(RANGED_AXES)}")
+        low, high = _range(path, f"perturbations.{axis}", bounds)
+        if low <= 0:
+            raise _fail(path, f"perturbations.{axis}", f"scale factors must be positive, got {bounds!r}")
+    perturbations = {axis: _range(path, axis, bounds) for axis, bounds in perturbations.items()}
     return TaskSpec(
         name=raw["name"],
         description=raw["description"].strip(),

@@ -48,7 +48,7 @@ def test_eval_then_report(tmp_path, capsys):
     [
         (["eval", "--episodes", "0"], "expected a positive integer"),
         (["eval", "--tasks", "PourWater"], "unknown task ['PourWater']; valid: CloseBox"),
-        (["eval", "--axes", "Glitter"], "unknown axis ['Glitter']; valid: None"),
+        (["eval", "--axes", "Glitter"], "unknown axis ['Glitter']; valid: None, ObjectColor"),
         (["render", "--task", "CloseBox", "--cameras", "ceiling"], "unknown camera"),
         (["rollout", "--task", "Nope"], "invalid choice"),
     ],

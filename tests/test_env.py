@@ -17,19 +17,27 @@ import arena
 from arena.env import STATE_DIM
 from arena.episode import EpisodeConfig
 from arena.errors import EpisodeConfigError, UnknownNameError
+from arena.perturbations import AxisNotApplicableError
 
 
-@pytest.mark.parametrize("env_id", arena.registered_ids())
-def test_check_env_passes_for_every_registered_id(env_id):
-    env = gym.make(env_id, image_size=64)
+@pytest.mark.parametrize("env_id", arena.applicable_ids())
+def test_check_env_passes_for_every_applicable_registered_id(env_id):
+    env = gym.make(env_id, image_size=32, cameras=("front",))
     check_env(env.unwrapped, skip_render_check=True)
     env.close()
 
 
-def test_every_task_has_plain_and_none_ids():
+def test_every_task_has_plain_and_all_sixteen_axis_ids():
     ids = set(arena.registered_ids())
+    assert len(ids) == 4 * 17
     for task in ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox"):
-        assert {f"Arena-{task}", f"Arena-{task}-None"} <= ids
+        assert {f"Arena-{task}", f"Arena-{task}-None", f"Arena-{task}-All", f"Arena-{task}-Mass"} <= ids
+
+
+@pytest.mark.parametrize("env_id", sorted(set(arena.registered_ids()) - set(arena.applicable_ids())))
+def test_not_applicable_ids_raise_a_clear_error(env_id):
+    with pytest.raises(AxisNotApplicableError, match="not applicable to .* has none; applicable axes: None, "):
+        gym.make(env_id)
 
 
 def test_observation_contains_requested_cameras_state_and_instruction(make_env):
@@ -131,7 +139,9 @@ def test_replaying_a_config_of_another_task_is_rejected(make_env):
 
 
 def test_unknown_ids_fail_with_gymnasiums_error_and_the_valid_names():
-    with pytest.raises(gym.error.NameNotFound, match="valid tasks: CloseBox, OpenDrawer.*valid axes: None"):
+    with pytest.raises(
+        gym.error.NameNotFound, match="valid tasks: CloseBox, OpenDrawer.*valid axes: None, ObjectColor, .*, Mass, All"
+    ):
         gym.make("Arena-StackBlocks-Brightness")
     with pytest.raises(gym.error.NameNotFound, match="valid tasks"):
         gym.make("Arena-PourWater")
