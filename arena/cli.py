@@ -99,6 +99,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contact_sheet(args: argparse.Namespace) -> int:
+    from arena.contact_sheet import write_contact_sheet
+
+    path = write_contact_sheet(
+        args.task, args.output, seeds=tuple(range(args.seeds)), cameras=tuple(args.cameras), size=args.size
+    )
+    print(path)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from arena.report import write_report
 
@@ -145,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--video", type=_non_negative_int, default=0, help="record the first N episodes of each cell")
     p.add_argument("--out", default="arena-results")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("contact-sheet", help="picture of every perturbation axis: a row per axis, a few seeds each")
+    p.add_argument("--task", choices=tasks, required=True)
+    p.add_argument("--seeds", type=_positive_int, default=4, help="number of seeds per row (0..N-1)")
+    p.add_argument("--cameras", type=_names("camera", CAMERAS), default=["front", "left_shoulder"])
+    p.add_argument("--size", type=_positive_int, default=128)
+    p.add_argument("-o", "--output", default="contact_sheet.png")
+    p.set_defaults(func=cmd_contact_sheet)
 
     p = sub.add_parser("report", help="summarise results files")
     p.add_argument("results", nargs="+", type=Path)
