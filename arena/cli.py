@@ -42,7 +42,10 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         variants = "; ".join(f"{k}: {'/'.join(v)}" for k, v in task.variants.items()) or "-"
         print(f"{name:20s} max_steps={task.max_steps:<4d} objects: {objects}; variants: {variants}")
         if args.verbose:
+            from arena.perturbations import applicable_axes
+
             print(f"    {task.description}\n    success: {task.success_conditions}")
+            print(f"    axes: None, {', '.join(applicable_axes(task))}, All")
     return 0
 
 
