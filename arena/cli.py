@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,18 @@ def _non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text}")
     return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _video(text: str) -> int:
+    """``failures`` (-1) or a non-negative count of episodes per cell."""
+    return -1 if text == "failures" else _non_negative_int(text)
 
 
 def _names(kind: str, valid: tuple[str, ...]):
@@ -90,12 +103,31 @@ def cmd_rollout(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from arena.errors import ArenaError
     from arena.evaluation import evaluate
     from arena.report import write_report
 
-    path = evaluate(
-        args.policy, args.tasks, args.axes, args.episodes, args.out, videos=args.video, max_steps=args.max_steps
-    )
+    try:
+        path = evaluate(
+            args.policy,
+            args.tasks,
+            args.axes,
+            args.episodes,
+            args.out,
+            workers=args.workers,
+            backend=args.backend,
+            ray_address=args.ray_address,
+            videos=args.video,
+            obs_mode=args.obs_mode or ("state" if args.policy == "expert" else "rgb"),
+            max_steps=args.max_steps,
+            step_timeout=args.step_timeout,
+        )
+    except KeyboardInterrupt:
+        print(f"interrupted: finished episodes are in {args.out}/results.jsonl; run the same command to resume")
+        return 130
+    except ArenaError as error:
+        print(f"arena eval: {error}", file=sys.stderr)
+        return 2
     report = write_report([path], args.out)
     print(f"results: {path}\nreport:  {report}")
     print(report.read_text())
@@ -122,6 +154,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from arena.env import SUPPORTED_AXES
+    from arena.protocol import EPISODES_PER_CELL
     from arena.scene import CAMERAS
     from arena.task_spec import task_names
 
@@ -149,13 +182,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--camera", choices=CAMERAS, default="front")
     p.set_defaults(func=cmd_rollout)
 
-    p = sub.add_parser("eval", help="evaluate a policy on a task x axis grid (resumable)")
-    p.add_argument("--policy", default="expert", help="expert, random or module:factory")
-    p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks))
-    p.add_argument("--axes", type=_names("axis", SUPPORTED_AXES), default=["None"], help="comma-separated axes")
-    p.add_argument("--episodes", type=_positive_int, default=5)
-    p.add_argument("--max-steps", type=_positive_int, default=None)
-    p.add_argument("--video", type=_non_negative_int, default=0, help="record the first N episodes of each cell")
+    p = sub.add_parser(
+        "eval",
+        help="evaluate a policy on a task x axis grid (resumable)",
+        description="Runs the protocol episodes of a task x axis grid and appends one JSON line per episode to "
+        "OUT/results.jsonl; rerunning the same command resumes. Writes OUT/report.md and OUT/report.html.",
+    )
+    p.add_argument("--policy", default="expert", help="expert, random or an entry point module:factory")
+    p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks), help="comma-separated (default: all)")
+    p.add_argument(
+        "--axes",
+        type=_names("axis", SUPPORTED_AXES),
+        default=list(SUPPORTED_AXES),
+        help="comma-separated (default: all)",
+    )
+    p.add_argument("--episodes", type=_positive_int, default=EPISODES_PER_CELL, help="episodes per cell (protocol: 25)")
+    p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1, help="0 = in this process")
+    p.add_argument("--backend", choices=("local", "ray"), default="local")
+    p.add_argument("--ray-address", default=None, help="'auto' or host:port; default starts a local Ray instance")
+    p.add_argument("--max-steps", type=_positive_int, default=None, help="override the tasks' episode length")
+    p.add_argument("--step-timeout", type=_positive_float, default=60.0, help="seconds a policy step may take")
+    p.add_argument("--obs-mode", choices=("state", "rgb", "rgbd"), default=None, help="default: state for the expert")
+    p.add_argument("--video", type=_video, default=0, help="record the first N episodes of each cell, or 'failures'")
     p.add_argument("--out", default="arena-results")
     p.set_defaults(func=cmd_eval)
 

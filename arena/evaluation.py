@@ -1,68 +1,42 @@
-"""Running policies on episodes and grids of episodes (local, sequential backend)."""
+"""Evaluation: run a policy over a task x axis grid of protocol episodes and append crash-safe results."""
 
 from __future__ import annotations
 
 import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import gymnasium as gym
-import imageio.v2 as imageio
-import numpy as np
 from tqdm import tqdm
 
 from arena.episode import PROTOCOL_VERSION
+from arena.episode_runner import EpisodeRunner, RunSettings, run_episode
+from arena.errors import ArenaError
 from arena.perturbations import axis_applies
-from arena.policies.registry import make_policy
 from arena.protocol import EpisodeKey, episode_grid
-from arena.registration import env_id
-from arena.results import ResultsWriter
+from arena.results import ResultsWriter, result_key
 from arena.task_spec import load_task
 
+BACKENDS = ("local", "ray")
+__all__ = ["BACKENDS", "evaluate", "run_episode"]
 
-def run_episode(
-    env: gym.Env,
-    policy: Any,
-    seed: int,
-    max_steps: int | None = None,
-    frame_camera: str | None = None,
-) -> tuple[dict[str, Any], list[np.ndarray]]:
-    """Play one episode; policy errors and invalid actions end it as a recorded failure, never a crash.
 
-    Returns the outcome (success, steps, error, config) and, with ``frame_camera``, one RGB frame per step.
-    """
-    obs, info = env.reset(seed=seed)
-    config = info["episode_config"]
-    frames: list[np.ndarray] = []
-    capture: Callable[[], None] = (
-        (lambda: frames.append(env.unwrapped.render_camera(frame_camera))) if frame_camera else (lambda: None)
-    )
-    capture()
-    limit = max_steps or env.unwrapped.max_episode_steps
-    steps, success, error = 0, False, None
-    try:
-        policy.reset(obs["instruction"], seed)
-        while steps < limit:
-            actions = np.asarray(policy.act(obs), dtype=np.float64)
-            chunk = actions if actions.ndim == 2 else actions[None]
-            done = False
-            for action in chunk:
-                obs, _, terminated, truncated, info = env.step(action)
-                steps += 1
-                capture()
-                success = bool(info["success"])
-                if info.get("sim_unstable"):
-                    error = "simulation became unstable"
-                done = terminated or truncated or steps >= limit
-                if done:
-                    break
-            if done:
-                break
-    except Exception as exc:  # a failing policy is data, not a crash
-        error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-    return {"success": success, "steps": steps, "error": error, "episode_config": config}, frames
+def applicable_grid(tasks: list[str], axes: list[str], episodes: int, policy: str) -> list[EpisodeKey]:
+    """The protocol episodes of a grid, without cells whose axis does not apply to the task (reported n/a)."""
+    return [k for k in episode_grid(tasks, axes, episodes, policy) if axis_applies(k.axis, load_task(k.task))]
+
+
+def _check_resumable(writer: ResultsWriter, policy: str) -> None:
+    for record in writer.records:
+        if record.get("protocol") != PROTOCOL_VERSION:
+            raise ArenaError(
+                f"{writer.path} holds episodes of protocol {record.get('protocol')!r}, not {PROTOCOL_VERSION!r}; "
+                "write to another --out folder"
+            )
+        if record.get("policy") != policy:
+            raise ArenaError(
+                f"{writer.path} holds episodes of policy {record.get('policy')!r}, not {policy!r}; "
+                "resume with the same --policy or write to another --out folder"
+            )
 
 
 def evaluate(
@@ -71,62 +45,68 @@ def evaluate(
     axes: list[str],
     episodes: int,
     out_dir: str | Path,
+    *,
+    workers: int = 0,
+    backend: str = "local",
+    ray_address: str | None = None,
     videos: int = 0,
     obs_mode: str = "state",
     max_steps: int | None = None,
+    step_timeout: float = 60.0,
     progress: bool = True,
 ) -> Path:
-    """Run the grid and append results to ``out_dir/results.jsonl``; finished episodes are skipped."""
+    """Run the grid and append results to ``out_dir/results.jsonl``; finished episodes are skipped.
+
+    Args:
+        workers: Local worker processes; 0 plays episodes in this process (no timeout or crash isolation).
+        backend: ``local`` or ``ray``.
+        ray_address: Ray cluster address (``auto``, ``host:port``); None starts a local Ray instance.
+        videos: Record the first N episodes of each cell; -1 records failures only.
+        step_timeout: Seconds a policy step may take before the episode is recorded as a timeout (local
+            workers; Ray enforces a per-episode limit instead).
+    """
+    if backend not in BACKENDS:
+        raise ArenaError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
     out_dir = Path(out_dir)
     writer = ResultsWriter(out_dir / "results.jsonl")
-    grid = [k for k in episode_grid(tasks, axes, episodes, policy_name) if axis_applies(k.axis, load_task(k.task))]
-    keys = writer.pending(grid)  # not-applicable cells are skipped here and shown as n/a in reports
-    bar = tqdm(total=len(keys), disable=not progress, unit="ep", desc="evaluating")
-    successes = finished = 0
-    envs: dict[tuple[str, str], tuple[gym.Env, Any]] = {}
+    _check_resumable(writer, policy_name)
+    keys = writer.pending(applicable_grid(tasks, axes, episodes, policy_name))
+    settings = RunSettings(
+        policy=policy_name, out_dir=str(out_dir), obs_mode=obs_mode, max_steps=max_steps, video=videos
+    )
+    bar = tqdm(total=len(keys), disable=not progress, unit="ep", desc=f"{policy_name}", dynamic_ncols=True)
+    tally = {"done": 0, "success": 0, "start": time.perf_counter()}
+
+    def on_record(record: dict[str, Any]) -> None:
+        if result_key(record) in writer.done:
+            return  # a retried episode whose first result also arrived
+        writer.write(record)
+        tally["done"] += 1
+        tally["success"] += bool(record["success"])
+        minutes = (time.perf_counter() - tally["start"]) / 60
+        bar.update(1)
+        bar.set_postfix(success=f"{tally['success'] / tally['done']:.0%}", ep_per_min=f"{tally['done'] / minutes:.0f}")
+
     try:
-        for key in keys:
-            if (key.task, key.axis) not in envs:
-                env = gym.make(env_id(key.task, key.axis), obs_mode=obs_mode, cameras=("front", "wrist"))
-                envs[(key.task, key.axis)] = (env, make_policy(policy_name, env))
-            env, policy = envs[(key.task, key.axis)]
-            record = _run_key(env, policy, key, out_dir, key.index < videos, max_steps)
-            writer.write(record)
-            successes += record["success"]
-            finished += 1
-            bar.update(1)
-            bar.set_postfix(success=f"{successes / finished:.0%}")
+        if backend == "ray":
+            from arena.ray_backend import run_ray
+
+            run_ray(keys, settings, on_record, address=ray_address, num_cpus=workers or None)
+        elif workers == 0:
+            runner = EpisodeRunner(settings)
+            try:
+                for key in keys:
+                    on_record(runner.run(key))
+            finally:
+                runner.close()
+        else:
+            from arena.local_backend import LocalPool
+
+            pool = LocalPool(settings, min(workers, max(1, len(keys))), step_timeout)
+            try:
+                pool.run(keys, on_record)
+            finally:
+                pool.close()
     finally:
         bar.close()
-        for env, _ in envs.values():
-            env.close()
     return writer.path
-
-
-def _run_key(env: gym.Env, policy: Any, key: EpisodeKey, out_dir: Path, video: bool, max_steps: int | None) -> dict:
-    start = time.perf_counter()
-    outcome, frames = run_episode(env, policy, key.seed, max_steps, frame_camera="front" if video else None)
-    duration = time.perf_counter() - start
-    video_path = None
-    if frames:
-        video_path = Path("videos") / f"{key.task}_{key.axis}_{key.index:03d}.mp4"
-        (out_dir / video_path).parent.mkdir(parents=True, exist_ok=True)
-        imageio.mimwrite(out_dir / video_path, frames, fps=env.metadata["render_fps"], macro_block_size=1)
-    config = outcome["episode_config"]
-    metadata = policy.metadata() if callable(getattr(policy, "metadata", None)) else {}
-    return {
-        "protocol": PROTOCOL_VERSION,
-        "task": key.task,
-        "axis": key.axis,
-        "episode": key.index,
-        "seed": key.seed,
-        "config_hash": config.config_hash,
-        "episode_config": config.to_dict(),
-        "policy": key.policy,
-        "policy_metadata": metadata,
-        "success": outcome["success"],
-        "steps": outcome["steps"],
-        "duration_s": round(duration, 4),
-        "error": outcome["error"],
-        "video": str(video_path) if video_path else None,
-    }

@@ -62,6 +62,7 @@ class ResultsWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         records = read_results(self.path)
         self._rewrite_if_truncated(records)
+        self.records = records
         self.done: set[EpisodeKey] = {result_key(r) for r in records}
 
     def _rewrite_if_truncated(self, records: list[dict[str, Any]]) -> None:

@@ -37,10 +37,29 @@ def test_rollout_plays_an_episode_and_records_a_video(tmp_path, capsys):
 
 def test_eval_then_report(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["eval", "--tasks", "CloseBox", "--episodes", "2", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "--tasks",
+                "CloseBox",
+                "--axes",
+                "None,Mass",
+                "--episodes",
+                "2",
+                "--workers",
+                "0",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert (out / "results.jsonl").exists() and (out / "report.md").exists()
     assert main(["report", str(out / "results.jsonl"), "-o", str(tmp_path / "rep")]) == 0
-    assert "| expert | CloseBox | None | 100% |" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "| CloseBox | 100% [34%–100%] n=2 | 100% [34%–100%] n=2 |" in out_text
+    assert "| Mass | 100% " in out_text
 
 
 @pytest.mark.parametrize(
