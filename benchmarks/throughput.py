@@ -1,0 +1,63 @@
+"""Evaluation throughput: episodes/min of the scripted expert on a fixed subgrid, with 1 and 2 local workers
+and with Ray on 2 local CPUs, plus the projected time of the official protocol (20 tasks x 16 axes x 25 = 8,000
+episodes) on this machine.
+
+    MUJOCO_GL=egl python benchmarks/throughput.py [--episodes 3] [--skip-ray]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import arena  # noqa: F401 - registers ids
+from arena.evaluation import applicable_grid, evaluate
+from arena.results import read_results
+from arena.task_spec import task_names
+
+AXES = ["None", "ObjectColor", "ObjectSize", "Distractors", "Mass", "All"]
+PROTOCOL_EPISODES = 20 * 16 * 25
+
+
+def _timed(label: str, **kwargs) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        path = evaluate("expert", out_dir=Path(out), progress=False, **kwargs)
+        seconds = time.perf_counter() - start
+        records = read_results(path)
+    rate = len(records) / seconds * 60
+    successes = sum(r["success"] for r in records)
+    print(f"{label:28s} {len(records):4d} episodes in {seconds:6.1f} s = {rate:6.1f} episodes/min "
+          f"(success {successes}/{len(records)})")  # fmt: skip
+    return rate, len(records)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=3, help="episodes per (task, axis) cell")
+    parser.add_argument("--skip-ray", action="store_true")
+    args = parser.parse_args()
+    tasks = list(task_names())
+    grid = dict(tasks=tasks, axes=AXES, episodes=args.episodes)
+    count = len(applicable_grid(tasks, AXES, args.episodes, "expert"))
+    print(f"subgrid: {len(tasks)} tasks x {AXES} x {args.episodes} = {count} episodes; {os.cpu_count()} CPUs\n")
+    one, _ = _timed("local, 1 worker", workers=1, **grid)
+    two, _ = _timed("local, 2 workers", workers=2, **grid)
+    print(f"\nscaling efficiency 1 -> 2 workers: {two / (2 * one):.0%} (speed-up x{two / one:.2f})")
+    if not args.skip_ray:
+        import ray
+
+        ray_rate, _ = _timed("ray, 2 local CPUs", backend="ray", workers=2, **grid)
+        ray.shutdown()
+        print(f"ray vs local 2 workers: x{ray_rate / two:.2f}")
+    best = max(one, two)
+    minutes = PROTOCOL_EPISODES / best
+    print(f"\nprojection: protocol v1 ({PROTOCOL_EPISODES} episodes, state-only expert) at {best:.0f} episodes/min "
+          f"= {minutes:.0f} min ({'within' if minutes <= 60 else 'OVER'} the 1 hour budget)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
