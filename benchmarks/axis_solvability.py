@@ -160,8 +160,8 @@ def cell_text(cell: CellResult | None) -> str:
 def report(results: Sequence[CellResult], tasks: Sequence[str], axes: Sequence[str], episodes: int) -> None:
     """Print the task x axis table, per-axis overall rates, floor verdicts and failing triples."""
     cells = {(r.task, r.axis): r for r in results}
-    width = 16
-    header = f"{'axis':<18} {'floor':>5}  " + " ".join(f"{t[:width]:>{width}}" for t in tasks) + f"  {'overall':>13}"
+    width = max(16, *(len(t) for t in tasks))
+    header = f"{'axis':<18} {'floor':>5}  " + " ".join(f"{t:>{width}}" for t in tasks) + f"  {'overall':>13}"
     print()
     print(f"Expert solvability: {episodes} seeds per cell, obs_mode=state; cell = successes/episodes rate verdict")
     print("-" * len(header))
