@@ -152,6 +152,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print_models(args: argparse.Namespace) -> int:
+    import time
+
+    from arena.errors import ArenaError
+    from arena.printing.export import export_release, stale_files
+
+    try:
+        scales = None if args.scales is None else [float(v) for v in args.scales.split(",") if v]
+    except ValueError:
+        print(f"arena print-models: --scales expects comma-separated numbers, got {args.scales!r}", file=sys.stderr)
+        return 2
+    tasks = None if args.tasks is None else [n for n in args.tasks.split(",") if n]
+    start = time.perf_counter()
+    try:
+        items, _, manifest = export_release(args.output, tasks, scales, distractors=not args.no_distractors)
+    except ArenaError as error:
+        print(f"arena print-models: {error}", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    for item in items:
+        size = " x ".join(f"{v:.1f}" for v in item.mesh.extents)
+        supports = "supports" if item.placement.supports else "no supports"
+        print(f"{item.file:50s} {size:>21s} mm  {item.mesh.volume / 1000:8.1f} cm3  {item.placement.up} up, {supports}")
+    total = sum((out / item.file).stat().st_size for item in items)
+    print(
+        f"{len(items)} files, {total / 1024:.0f} KiB, all printability checks passed "
+        f"({time.perf_counter() - start:.1f} s); manifest: {manifest}"
+    )
+    stale = stale_files(out, items)
+    if stale:
+        print(f"note: {len(stale)} STL file(s) in {out} are not part of this export: {', '.join(stale)}")
+    if args.picture:
+        from arena.printing.picture import render_print_set
+
+        print(f"picture: {render_print_set(out)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from arena.env import SUPPORTED_AXES
     from arena.protocol import EPISODES_PER_CELL
@@ -206,6 +244,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--video", type=_video, default=0, help="record the first N episodes of each cell, or 'failures'")
     p.add_argument("--out", default="arena-results")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "print-models",
+        help="export printable STL files of every task object, its size variants and the distractor toys",
+        description="Writes binary STL (millimetres, one file per printable part, lying in its print orientation) "
+        "and manifest.yaml into OUTPUT, from the same parametric shapes the simulator uses. Every part is checked "
+        "for printability first; files are replaced atomically.",
+    )
+    p.add_argument("--tasks", default=None, help="comma-separated task names (default: all)")
+    p.add_argument(
+        "--scales", default=None, help="comma-separated scales (default: 1.0 and the ends of each object's size range)"
+    )
+    p.add_argument("--no-distractors", action="store_true", help="leave out the distractor toy set")
+    p.add_argument("--picture", action="store_true", help="also render OUTPUT/print_set.png with MuJoCo")
+    p.add_argument("-o", "--output", default="print_models")
+    p.set_defaults(func=cmd_print_models)
 
     p = sub.add_parser("contact-sheet", help="picture of every perturbation axis: a row per axis, a few seeds each")
     p.add_argument("--task", choices=tasks, required=True)

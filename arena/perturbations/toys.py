@@ -1,4 +1,11 @@
-"""Distractor toys: small printable objects stacked from sphere, cuboid, cylinder and ring primitives."""
+"""Distractor toys: small printable objects stacked from sphere, cuboid, cylinder and ring primitives.
+
+A toy is one rigid body in simulation and one printed piece, so its elements must overlap, not merely touch:
+each stacked element sinks :data:`STACK_OVERLAP` into the one below (a sphere sinks :data:`SPHERE_SINK` of its
+radius, since a ball touches a face at a single point), the ring's segments overlap at their joints, and nothing
+is stacked on a ring (it would hover over the ring's hole). ``arena print-models`` checks that every printed toy
+is one connected body.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +21,24 @@ BASES = ("cuboid", "cylinder", "ring")
 MIDDLES = ("cuboid", "cylinder")
 TOPS = ("sphere", "cuboid", "cylinder")
 RING_SEGMENTS = 10
+#: How far (metres) a stacked cuboid or cylinder sinks into the element below it.
+STACK_OVERLAP = 0.001
+#: Fraction of its radius a stacked sphere sinks into the element below (contact disc of radius ~0.71 r).
+SPHERE_SINK = 0.3
 
 
 def _element(kind: str, rng: np.random.Generator, z: float) -> tuple[list[Primitive], float, float]:
-    """Primitives of one element resting at height ``z``; returns them, their height and their radius."""
+    """Primitives of one element whose bottom is at height ``z``; returns them, their height and their radius."""
     if kind == "cuboid":
         half = rng.uniform([0.012, 0.012, 0.008], [0.028, 0.028, 0.02])
         return [Primitive("box", tuple(half), (0.0, 0.0, z + half[2]))], 2 * half[2], float(np.hypot(*half[:2]))
     if kind == "cylinder":
         radius, half_height = rng.uniform(0.012, 0.028), rng.uniform(0.008, 0.02)
         return [Primitive("cylinder", (radius, half_height), (0.0, 0.0, z + half_height))], 2 * half_height, radius
-    if kind == "sphere":
+    if kind == "sphere":  # only ever on top; sinks SPHERE_SINK * radius (not STACK_OVERLAP) into the element below
         radius = rng.uniform(0.012, 0.022)
-        return [Primitive("sphere", (radius,), (0.0, 0.0, z + radius))], 2 * radius, radius
+        centre = z + STACK_OVERLAP + (1.0 - SPHERE_SINK) * radius
+        return [Primitive("sphere", (radius,), (0.0, 0.0, centre))], centre + radius - z, radius
     ring_radius, tube = rng.uniform(0.02, 0.032), rng.uniform(0.005, 0.008)  # ring lying flat
     segment = math.pi * ring_radius / RING_SEGMENTS * 1.15
     prims = []
@@ -46,12 +58,15 @@ def make_toy(rng: np.random.Generator) -> tuple[list[Primitive], float]:
         kinds.append(MIDDLES[int(rng.integers(len(MIDDLES)))])
     if layers >= 2:
         kinds.append(TOPS[int(rng.integers(len(TOPS)))])
+    if kinds[0] == "ring":
+        kinds = kinds[:1]  # an element on a ring would hover over its hole, joined to nothing
     primitives: list[Primitive] = []
     z, radius = 0.0, 0.0
-    for kind in kinds:
-        prims, height, element_radius = _element(kind, rng, z)
+    for index, kind in enumerate(kinds):
+        start = z - STACK_OVERLAP if index else z  # stacked elements overlap the one below: one connected solid
+        prims, height, element_radius = _element(kind, rng, start)
         primitives += prims
-        z += height
+        z = start + height
         radius = max(radius, element_radius)
     return primitives, radius
 

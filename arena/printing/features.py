@@ -1,0 +1,150 @@
+"""Print-only features: what a printed object needs that the simulation does not (a hinge pin, clearances).
+
+This is the printing adapter of ``arena/objects/shapes.py``: it reads only a shape's own parameters and its
+parts, never a second copy of a shape. Each articulated shape either needs nothing (its parts already move
+freely) or has an adapter here:
+
+- ``cabinet``: nothing to add. The carcass and each drawer print as separate parts; the simulated drawers
+  already keep the shape's ``gap`` (2 mm at scale 1) to the carcass on every side, which is the print's sliding
+  clearance. There is no end stop: a printed drawer pulls all the way out.
+- ``hinged_box``: a five-knuckle barrel hinge on the simulator's hinge axis (the back top edge of the box), so
+  the printed lid swings exactly like the simulated one, up to the same fully open angle. Knuckle radius =
+  the wall thickness; the body carries knuckles 1, 3 and 5 (the ends), the lid knuckles 2 and 4; the wall under
+  the lid's knuckles and the lid over the body's knuckles are cut back by the knuckle radius plus
+  :data:`KNUCKLE_CLEARANCE_MM`. A separate pin (radius half the wall, the box's width long) runs through all
+  knuckles: snug in the body's (:data:`PIN_PRESS_CLEARANCE_MM`, a drop of glue if it slides), free in the
+  lid's (:data:`PIN_RUNNING_CLEARANCE_MM`). The barrel stands out behind the box by the knuckle radius: the
+  simulation's hinge axis lies on the box's outer edge, and a real hinge needs material around its axis.
+
+Clearances are absolute (a printer's tolerance does not scale with the object); everything else scales.
+A shape with a hinge joint and no adapter here cannot be exported (:class:`PrintabilityError` says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from arena.objects import HingedBox, Shape
+from arena.printing.errors import PrintabilityError
+from arena.printing.mesh import CIRCULAR_SEGMENTS, MM_PER_M, Solid, object_part_solids, union
+
+#: Radial and axial play between knuckles of the body and of the lid (millimetres).
+KNUCKLE_CLEARANCE_MM = 0.4
+#: Radial play between the pin and the lid's knuckles, which turn on it (millimetres).
+PIN_RUNNING_CLEARANCE_MM = 0.25
+#: Radial play between the pin and the body's knuckles, which hold it (millimetres).
+PIN_PRESS_CLEARANCE_MM = 0.05
+#: Knuckles along the hinge (odd: the body holds both ends).
+KNUCKLES = 5
+
+
+@dataclass(frozen=True)
+class PrintablePart:
+    """One separately printed part, placed in the object frame with every joint at zero (millimetres).
+
+    Attributes:
+        name: Part name (a simulated part's name, or a print-only part such as ``pin``).
+        solid: The part's solid.
+        source: Name of the simulated part it is made from; None for a print-only part.
+        note: Print-only changes, in words (empty when the part is the simulated part as is).
+    """
+
+    name: str
+    solid: Solid
+    source: str | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PrintableObject:
+    """The printable parts of one object and how far print-only features reach beyond the simulated solid.
+
+    Attributes:
+        parts: Parts, root first.
+        protrusion_mm: Designed growth of the bounding box beyond the simulated one, per face (``"+x"`` ...).
+        features: One line per print-only feature.
+    """
+
+    parts: tuple[PrintablePart, ...]
+    protrusion_mm: dict[str, float] = field(default_factory=dict)
+    features: tuple[str, ...] = ()
+
+
+def _barrel(y0: float, y1: float, radius: float, x: float, z: float) -> Solid:
+    """A cylinder along y from ``y0`` to ``y1`` with its axis through (x, z)."""
+    cylinder = Solid.cylinder(y1 - y0, radius, -1.0, CIRCULAR_SEGMENTS, center=True).rotate((90.0, 0.0, 0.0))
+    return cylinder.translate((x, (y0 + y1) / 2, z))
+
+
+def _block(lo: tuple[float, float, float], hi: tuple[float, float, float]) -> Solid:
+    return Solid.cube(tuple(b - a for a, b in zip(lo, hi, strict=True))).translate(lo)
+
+
+def hinged_box_parts(shape: HingedBox) -> PrintableObject:
+    """Body with knuckles 1, 3, 5; lid with knuckles 2, 4; a separate pin (see the module docstring)."""
+    solids = object_part_solids(shape.parts())
+    d, w, h, t, lt = (v * MM_PER_M for v in (shape.depth, shape.width, shape.height, shape.wall, shape.lid_thickness))
+    radius, pin = t, t / 2  # knuckle radius = wall; pin radius = half the wall
+    c = KNUCKLE_CLEARANCE_MM
+    ax, az = d / 2, h  # the simulated hinge axis: along y through the back top edge
+    edges = [-w / 2 + k * w / KNUCKLES for k in range(KNUCKLES + 1)]
+    spans = [(edges[k], edges[k + 1]) for k in range(KNUCKLES)]
+    body_spans, lid_spans = spans[0::2], spans[1::2]
+    margin = 1.0  # cutters reach this far past the faces they cut (mm)
+
+    body = union([solids["body"], *(_barrel(y0, y1, radius, ax, az) for y0, y1 in body_spans)])
+    wall_notches = [
+        _block((ax - t - margin, y0, az - radius - c), (ax + radius + margin, y1, az + radius + margin))
+        for y0, y1 in lid_spans
+    ]
+    body = body - union(wall_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_PRESS_CLEARANCE_MM, ax, az)
+
+    lid = union([solids["lid"], *(_barrel(y0 + c, y1 - c, radius, ax, az) for y0, y1 in lid_spans)])
+    lid_notches = [
+        _block(
+            (ax - radius - c, max(y0 - c, -w / 2 - margin), az - radius - margin),
+            (ax + radius + margin, min(y1 + c, w / 2 + margin), az + lt + margin),
+        )
+        for y0, y1 in body_spans
+    ]
+    lid = lid - union(lid_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_RUNNING_CLEARANCE_MM, ax, az)
+
+    pin_solid = _barrel(-w / 2, w / 2, pin, ax, az)
+    knuckle = f"knuckle radius {radius:.1f} mm, pin radius {pin:.1f} mm"
+    return PrintableObject(
+        parts=(
+            PrintablePart("body", body, "body", f"hinge knuckles 1, 3, 5 ({knuckle}); wall cut back under the lid's"),
+            PrintablePart("lid", lid, "lid", f"hinge knuckles 2, 4 ({knuckle}); cut back over the body's"),
+            PrintablePart("pin", pin_solid, None, f"hinge pin, {w:.1f} mm long, radius {pin:.1f} mm"),
+        ),
+        protrusion_mm={"+x": radius},
+        features=(
+            f"barrel hinge on the simulated axis: {KNUCKLES} knuckles, {knuckle}; "
+            f"knuckle clearance {c} mm, pin clearance {PIN_PRESS_CLEARANCE_MM} mm (body) / "
+            f"{PIN_RUNNING_CLEARANCE_MM} mm (lid)",
+        ),
+    )
+
+
+#: Shape kind -> adapter for shapes whose printed parts differ from the simulated ones.
+ADAPTERS: dict[str, Callable[[Shape], PrintableObject]] = {HingedBox.kind: hinged_box_parts}
+
+
+def printable_object(shape: Shape, name: str = "") -> PrintableObject:
+    """The printable parts of ``shape`` (already scaled), each in the object frame (millimetres).
+
+    Shapes without an adapter print their simulated parts as they are. Raises ``PrintabilityError`` for a
+    shape with a hinge joint and no adapter (a hinge needs a printable pin or knuckles).
+    """
+    if shape.kind in ADAPTERS:
+        return ADAPTERS[shape.kind](shape)
+    parts = shape.parts()
+    hinged = [part.name for part in parts if part.joint is not None and part.joint.kind == "hinge"]
+    if hinged:
+        raise PrintabilityError(
+            f"{name or shape.kind}: check 'hinge' failed: part(s) {hinged} turn on a hinge and shape "
+            f"{shape.kind!r} has no printable hinge; add an adapter to arena/printing/features.py"
+        )
+    solids = object_part_solids(parts)
+    return PrintableObject(parts=tuple(PrintablePart(part.name, solids[part.name], part.name) for part in parts))
