@@ -200,6 +200,10 @@ def _add_object(spec: mujoco.MjSpec, obj: ObjectSpec, scale: float) -> None:
         bodies[part.name] = _add_part(spec, parent, obj, part, material)
         if part.parent is None and shape.free:
             bodies[part.name].add_freejoint(name=f"{obj.name}/free")
+        if part.parent is not None and part.joint is not None:
+            # A jointed part moves within its joint's range; contacts with its parent (a hinge barrel, a drawer's
+            # runners) would only add friction the real, clearance-fitted part does not have.
+            spec.add_exclude(bodyname1=f"{obj.name}/{part.parent}", bodyname2=f"{obj.name}/{part.name}")
 
 
 def build_scene_spec(task: TaskSpec, options: SceneOptions | None = None) -> mujoco.MjSpec:

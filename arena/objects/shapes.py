@@ -186,9 +186,11 @@ class Cabinet(Shape):
 class HingedBox(Shape):
     """An open-top box with a lid hinged along its back top edge.
 
-    Parts: ``body`` and ``lid`` (joint ``lid_hinge``: 0 closed, ``open_angle`` radians fully open, leaning
-    back past vertical). Sites: ``hinge`` (middle of the hinge axis, on the body), ``lid_edge`` (middle of the
-    lid's free edge, on the lid).
+    Parts: ``body`` and ``lid`` (joint ``lid``: 0 closed, ``open_angle`` radians fully open, leaning back past
+    vertical). The body carries the hinge barrel, a cylinder of radius ``wall`` along the back top edge, so the
+    simulated object has the printed hinge's outline (the printer splits the barrel into body and lid knuckles
+    around a pin, ``arena/printing/features.py``). Sites: ``hinge`` (middle of the hinge axis, on the body),
+    ``lid_edge`` (middle of the lid's free edge, on the lid).
     """
 
     kind: ClassVar[str] = "hinged_box"
@@ -209,6 +211,7 @@ class HingedBox(Shape):
             Primitive("box", (t / 2, w / 2, h / 2 - t / 2), (d / 2 - t / 2, 0.0, h / 2 + t / 2)),  # back
             Primitive("box", (d / 2 - t, t / 2, h / 2 - t / 2), (0.0, w / 2 - t / 2, h / 2 + t / 2)),
             Primitive("box", (d / 2 - t, t / 2, h / 2 - t / 2), (0.0, -w / 2 + t / 2, h / 2 + t / 2)),
+            Primitive("cylinder", (t, w / 2), (d / 2, 0.0, h), _ROT_X_90),  # hinge barrel
         )
         lt = self.lid_thickness
         lid = (Primitive("box", (d / 2, w / 2, lt / 2), (-d / 2, 0.0, lt / 2)),)
@@ -226,7 +229,7 @@ class HingedBox(Shape):
 
     def footprint_radius(self) -> float:
         reach_back = max(0.0, -math.cos(self.open_angle)) * self.depth
-        return math.hypot(self.width, self.depth + 2 * reach_back) / 2
+        return math.hypot(self.width, self.depth + 2 * (reach_back + self.wall)) / 2
 
 
 SHAPES: dict[str, type[Shape]] = {cls.kind: cls for cls in (Block, TargetPad, Cabinet, HingedBox)}

@@ -13,8 +13,8 @@ freely) or has an adapter here:
   the lid's knuckles and the lid over the body's knuckles are cut back by the knuckle radius plus
   :data:`KNUCKLE_CLEARANCE_MM`. A separate pin (radius half the wall, the box's width long) runs through all
   knuckles: snug in the body's (:data:`PIN_PRESS_CLEARANCE_MM`, a drop of glue if it slides), free in the
-  lid's (:data:`PIN_RUNNING_CLEARANCE_MM`). The barrel stands out behind the box by the knuckle radius: the
-  simulation's hinge axis lies on the box's outer edge, and a real hinge needs material around its axis.
+  lid's (:data:`PIN_RUNNING_CLEARANCE_MM`). The barrel itself is part of the simulated shape (a cylinder of
+  radius ``wall`` along the hinge axis, on the body), so the printed outline equals the simulated one.
 
 Clearances are absolute (a printer's tolerance does not scale with the object); everything else scales.
 A shape with a hinge joint and no adapter here cannot be exported (:class:`PrintabilityError` says so).
@@ -23,7 +23,7 @@ A shape with a hinge joint and no adapter here cannot be exported (:class:`Print
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from arena.objects import HingedBox, Shape
 from arena.printing.errors import PrintabilityError
@@ -58,16 +58,14 @@ class PrintablePart:
 
 @dataclass(frozen=True)
 class PrintableObject:
-    """The printable parts of one object and how far print-only features reach beyond the simulated solid.
+    """The printable parts of one object (their outline is the simulated object's).
 
     Attributes:
         parts: Parts, root first.
-        protrusion_mm: Designed growth of the bounding box beyond the simulated one, per face (``"+x"`` ...).
         features: One line per print-only feature.
     """
 
     parts: tuple[PrintablePart, ...]
-    protrusion_mm: dict[str, float] = field(default_factory=dict)
     features: tuple[str, ...] = ()
 
 
@@ -93,7 +91,7 @@ def hinged_box_parts(shape: HingedBox) -> PrintableObject:
     body_spans, lid_spans = spans[0::2], spans[1::2]
     margin = 1.0  # cutters reach this far past the faces they cut (mm)
 
-    body = union([solids["body"], *(_barrel(y0, y1, radius, ax, az) for y0, y1 in body_spans)])
+    body = solids["body"]  # already carries the full hinge barrel (shapes.HingedBox); the lid's spans are cut out
     wall_notches = [
         _block((ax - t - margin, y0, az - radius - c), (ax + radius + margin, y1, az + radius + margin))
         for y0, y1 in lid_spans
@@ -118,7 +116,6 @@ def hinged_box_parts(shape: HingedBox) -> PrintableObject:
             PrintablePart("lid", lid, "lid", f"hinge knuckles 2, 4 ({knuckle}); cut back over the body's"),
             PrintablePart("pin", pin_solid, None, f"hinge pin, {w:.1f} mm long, radius {pin:.1f} mm"),
         ),
-        protrusion_mm={"+x": radius},
         features=(
             f"barrel hinge on the simulated axis: {KNUCKLES} knuckles, {knuckle}; "
             f"knuckle clearance {c} mm, pin clearance {PIN_PRESS_CLEARANCE_MM} mm (body) / "
