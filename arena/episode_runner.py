@@ -96,24 +96,23 @@ class RunSettings:
     video_camera: str = "front"
 
 
+def make_record(key: EpisodeKey, **outcome: Any) -> dict[str, Any]:
+    """A result record (the schema of ``results.jsonl``): the key's fields plus the episode's outcome."""
+    record = {
+        "protocol": PROTOCOL_VERSION, "task": key.task, "axis": key.axis, "episode": key.index, "seed": key.seed,
+        "config_hash": None, "episode_config": None, "policy": key.policy, "policy_metadata": {}, "success": False,
+        "steps": 0, "duration_s": 0.0, "error": None, "video": None, "video_replayed": False,
+    }  # fmt: skip
+    unknown = set(outcome) - set(record)
+    if unknown:
+        raise KeyError(f"unknown result field(s) {sorted(unknown)}")
+    record.update(outcome)
+    return record
+
+
 def error_record(key: EpisodeKey, error: str, duration: float = 0.0) -> dict[str, Any]:
     """A result record for an episode that could not be played (worker crash, timeout)."""
-    return {
-        "protocol": PROTOCOL_VERSION,
-        "task": key.task,
-        "axis": key.axis,
-        "episode": key.index,
-        "seed": key.seed,
-        "config_hash": None,
-        "episode_config": None,
-        "policy": key.policy,
-        "policy_metadata": {},
-        "success": False,
-        "steps": 0,
-        "duration_s": round(duration, 4),
-        "error": error,
-        "video": None,
-    }
+    return make_record(key, duration_s=round(duration, 4), error=error)
 
 
 class EpisodeRunner:
@@ -159,23 +158,18 @@ class EpisodeRunner:
             )
         config = outcome["episode_config"]
         metadata = policy.metadata() if callable(getattr(policy, "metadata", None)) else {}
-        return {
-            "protocol": PROTOCOL_VERSION,
-            "task": key.task,
-            "axis": key.axis,
-            "episode": key.index,
-            "seed": key.seed,
-            "config_hash": config.config_hash,
-            "episode_config": config.to_dict(),
-            "policy": key.policy,
-            "policy_metadata": metadata,
-            "success": outcome["success"],
-            "steps": outcome["steps"],
-            "duration_s": round(duration, 4),
-            "error": outcome["error"],
-            "video": str(video_path) if video_path else None,
-            "video_replayed": bool(video_path) and settings.video == -1,
-        }
+        return make_record(
+            key,
+            config_hash=config.config_hash,
+            episode_config=config.to_dict(),
+            policy_metadata=metadata,
+            success=outcome["success"],
+            steps=outcome["steps"],
+            duration_s=round(duration, 4),
+            error=outcome["error"],
+            video=str(video_path) if video_path else None,
+            video_replayed=bool(video_path) and settings.video == -1,
+        )
 
     def close(self) -> None:
         """Close every env."""

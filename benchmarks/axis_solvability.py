@@ -27,6 +27,7 @@ from tqdm import tqdm  # noqa: E402
 
 import arena  # noqa: E402, F401  (registers the Arena-* ids)
 from arena.axis_names import ALL_AXIS, AXIS_NAMES  # noqa: E402
+from arena.evaluation import run_episode
 from arena.perturbations import axis_applies  # noqa: E402
 from arena.policies import ScriptedExpert  # noqa: E402
 from arena.task_spec import load_task, task_names  # noqa: E402
@@ -111,19 +112,18 @@ def failure_details(axis: str, perturbations: Mapping[str, Any]) -> list[str]:
     return [f"{name}: {format_axis_values(name, perturbations[name])}" for name in shown if name in perturbations]
 
 
-def run_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[bool, int, str, Mapping[str, Any]]:
+#: Short failure reasons for an episode's error text (no error: the episode ran out of steps).
+FAILURE_REASONS = {None: "timeout", "simulation became unstable": "sim_unstable"}
+
+
+def expert_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[bool, int, str, Mapping[str, Any]]:
     """Play one expert episode; return (success, steps, failure reason or "", perturbation values)."""
-    obs, info = env.reset(seed=seed)
-    perturbations = dict(info["episode_config"].perturbations)
-    expert.reset(obs["instruction"], seed)
-    steps = 0
-    terminated = truncated = False
-    while not (terminated or truncated):
-        obs, _, terminated, truncated, info = env.step(expert.act(obs))
-        steps += 1
-    success = bool(info["success"])
-    reason = "" if success else ("sim_unstable" if info.get("sim_unstable") else "timeout")
-    return success, steps, reason, perturbations
+    outcome, _ = run_episode(env, expert, seed)
+    success, error = bool(outcome["success"]), outcome["error"]
+    reason = (
+        "" if success else {None: "timeout", "simulation became unstable": "sim_unstable"}.get(error, f"error: {error}")
+    )
+    return success, outcome["steps"], reason, dict(outcome["episode_config"].perturbations)
 
 
 def run_cell(task: str, axis: str, seeds: Sequence[int], bar: tqdm) -> CellResult:
@@ -135,7 +135,7 @@ def run_cell(task: str, axis: str, seeds: Sequence[int], bar: tqdm) -> CellResul
     bar.set_description(f"{task}-{axis}")
     for seed in seeds:
         try:
-            success, steps, reason, perturbations = run_episode(env, expert, seed)
+            success, steps, reason, perturbations = expert_episode(env, expert, seed)
         except Exception as error:  # a crash is reported as a failed episode, not fatal
             success, steps, reason, perturbations = False, 0, f"error: {type(error).__name__}: {error}", {}
         result.episodes += 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import gymnasium as gym
 from tqdm import tqdm
 
+from arena.evaluation import run_episode
 from arena.policies import ScriptedExpert
 from arena.task_spec import task_names
 
@@ -51,18 +52,18 @@ class TaskResult:
         return self.episodes / self.seconds if self.seconds > 0 else float("nan")
 
 
-def run_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[bool, int, str]:
+#: Short failure reasons for an episode's error text (no error: the episode ran out of steps).
+FAILURE_REASONS = {None: "timeout", "simulation became unstable": "sim_unstable"}
+
+
+def expert_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[bool, int, str]:
     """Play one expert episode; return (success, steps, failure reason or "")."""
-    obs, info = env.reset(seed=seed)
-    expert.reset(obs["instruction"], seed)
-    steps = 0
-    terminated = truncated = False
-    while not (terminated or truncated):
-        obs, _, terminated, truncated, info = env.step(expert.act(obs))
-        steps += 1
-    success = bool(info["success"])
-    reason = "" if success else ("sim_unstable" if info.get("sim_unstable") else "timeout")
-    return success, steps, reason
+    outcome, _ = run_episode(env, expert, seed)
+    success, error = bool(outcome["success"]), outcome["error"]
+    reason = (
+        "" if success else {None: "timeout", "simulation became unstable": "sim_unstable"}.get(error, f"error: {error}")
+    )
+    return success, outcome["steps"], reason
 
 
 def run_task(task: str, seeds: Sequence[int]) -> TaskResult:
@@ -73,7 +74,7 @@ def run_task(task: str, seeds: Sequence[int]) -> TaskResult:
     start = time.perf_counter()
     with tqdm(seeds, desc=f"{task:<20}", unit="ep", dynamic_ncols=True) as bar:
         for seed in bar:
-            success, steps, reason = run_episode(env, expert, seed)
+            success, steps, reason = expert_episode(env, expert, seed)
             result.episodes += 1
             result.total_steps += steps
             if success:
