@@ -192,6 +192,7 @@ def cmd_print_models(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from arena.env import SUPPORTED_AXES
+    from arena.evaluation import BACKENDS
     from arena.protocol import EPISODES_PER_CELL
     from arena.scene import CAMERAS
     from arena.task_spec import task_names
@@ -236,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--episodes", type=_positive_int, default=EPISODES_PER_CELL, help="episodes per cell (protocol: 25)")
     p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1, help="0 = in this process")
-    p.add_argument("--backend", choices=("local", "ray"), default="local")
+    p.add_argument("--backend", choices=BACKENDS, default="local")
     p.add_argument("--ray-address", default=None, help="'auto' or host:port; default starts a local Ray instance")
     p.add_argument("--max-steps", type=_positive_int, default=None, help="override the tasks' episode length")
     p.add_argument("--step-timeout", type=_positive_float, default=60.0, help="seconds a policy step may take")

@@ -13,7 +13,14 @@ import numpy as np
 
 from arena import predicates
 from arena.axis_names import AXIS_NAMES
-from arena.episode import EpisodeConfig, child_rng, layout_radii, render_instruction, sample_episode
+from arena.episode import (
+    EpisodeConfig,
+    child_rng,
+    instruction_template,
+    layout_radii,
+    render_instruction,
+    sample_episode,
+)
 from arena.errors import EpisodeConfigError, UnknownNameError
 from arena.perturbations import Axis, ModelContext, make_axis, resolve_axes
 from arena.perturbations.textures import SPLITS
@@ -247,8 +254,7 @@ class ArenaEnv(gym.Env):
         colors = {**values.get("ObjectColor", {}), **values.get("ReceiverColor", {})}
         instruction = base.instruction
         if colors:
-            template = self.task.instructions[int(child_rng(seed, "instruction").integers(len(self.task.instructions)))]
-            instruction = render_instruction(template, self.task, base.variant, colors)
+            instruction = render_instruction(instruction_template(self.task, seed), self.task, base.variant, colors)
         return dataclasses.replace(base, perturbations=values, instruction=instruction)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):

@@ -182,16 +182,20 @@ def sample_episode(task: TaskSpec, seed: int, axis: str = "None") -> EpisodeConf
         for obj in task.objects
         for part, bounds in sorted(obj.initial_joints.items())
     }
-    template = task.instructions[int(child_rng(seed, "instruction").integers(len(task.instructions)))]
     return EpisodeConfig(
         task=task.name,
         seed=seed,
         axis=axis,
         variant=variant,
-        instruction=render_instruction(template, task, variant),
+        instruction=render_instruction(instruction_template(task, seed), task, variant),
         object_poses=sample_layout(task, seed),
         joint_positions=joints,
     )
+
+
+def instruction_template(task: TaskSpec, seed: int) -> str:
+    """The instruction template an episode uses, drawn from the seed's ``instruction`` stream."""
+    return task.instructions[int(child_rng(seed, "instruction").integers(len(task.instructions)))]
 
 
 def render_instruction(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import mujoco
 import numpy as np
 
@@ -87,8 +85,7 @@ class SceneState:
         return float(self.data.joint(f"{obj}/{joint}").qpos[0])
 
     # ------------------------------------------------------------------------------------------ contacts
-    def _touching(self, first: Iterable[int], second: Iterable[int]) -> bool:
-        a, b = set(first), set(second)
+    def _touching(self, a: frozenset[int], b: frozenset[int]) -> bool:
         contacts = self.data.contact
         for i in range(self.data.ncon):
             g1, g2 = contacts.geom1[i], contacts.geom2[i]

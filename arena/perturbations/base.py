@@ -67,8 +67,11 @@ class Axis:
         """False when the axis targets roles the task lacks."""
         return not self.roles or bool(self.targets(task))
 
-    def sample(self, rng: np.random.Generator, task: TaskSpec) -> dict[str, Any]:
-        """Draw this axis's values for one episode (plain JSON)."""
+    def sample(self, rng: np.random.Generator, task: TaskSpec, layout: Any = None) -> dict[str, Any]:
+        """Draw this axis's values for one episode (plain JSON).
+
+        ``layout`` maps object names to (initial pose, footprint radius); axes that place things need it.
+        """
         raise NotImplementedError
 
     def validate(self, values: Any, task: TaskSpec) -> None:
