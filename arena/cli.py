@@ -1,4 +1,9 @@
-"""The ``arena`` command line: tasks, render, rollout, eval, report."""
+"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models.
+
+Every user-facing error is one line on stderr, ``arena <command>: <what was wrong and what is allowed>``, with
+exit code 2: argument errors, Arena's own errors (:class:`~arena.errors.ArenaError`) and file-system errors on the
+paths the user gave. Heavy modules are imported inside the command that needs them.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,51 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
+
+from arena.errors import ArenaError
+
+EXIT_USAGE = 2
+
+
+class UsageError(ArenaError, ValueError):
+    """A command-line value that cannot be used (a path of the wrong kind, a bad list)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``arena eval: argument --tasks: ...  (see arena eval --help)``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
     return value
@@ -35,7 +66,7 @@ def _video(text: str) -> int:
     return -1 if text == "failures" else _non_negative_int(text)
 
 
-def _names(kind: str, valid: tuple[str, ...]):
+def _names(kind: str, valid: Sequence[str]) -> Callable[[str], list[str]]:
     def parse(text: str) -> list[str]:
         names = [n for n in text.split(",") if n]
         bad = [n for n in names if n not in valid]
@@ -46,8 +77,45 @@ def _names(kind: str, valid: tuple[str, ...]):
     return parse
 
 
+def _choice(kind: str, valid: Sequence[str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in valid:
+            raise argparse.ArgumentTypeError(f"unknown {kind} {text!r}; valid: {', '.join(valid)}")
+        return text
+
+    return parse
+
+
+def output_file(path: str | Path, suffixes: Sequence[str]) -> Path:
+    """A file the command will write: its folder is created, a folder or a wrong extension is refused."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name ending in {' or '.join(suffixes)}")
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"{path} must end in {' or '.join(suffixes)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create folder {path.parent}: {error.strerror or error}") from None
+    return path
+
+
+def output_folder(path: str | Path) -> Path:
+    """A folder the command will write into (created if missing); an existing file is refused."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file; give a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create folder {path}: {error.strerror or error}") from None
+    return path
+
+
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from arena.task_spec import load_task, task_names
+    from arena.spec.axes import applicable_axes
+    from arena.spec.axis_names import AXIS_NAMES
+    from arena.spec.task import load_task, task_names
 
     for name in task_names():
         task = load_task(name)
@@ -55,46 +123,50 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         variants = "; ".join(f"{k}: {'/'.join(v)}" for k, v in task.variants.items()) or "-"
         print(f"{name:20s} max_steps={task.max_steps:<4d} objects: {objects}; variants: {variants}")
         if args.verbose:
-            from arena.perturbations import applicable_axes
-
-            print(f"    {task.description}\n    success: {task.success_conditions}")
+            print(f"    {task.description}\n    randomised: {task.randomizations}")
+            print(f"    success: {task.success_conditions}")
             print(f"    axes: None, {', '.join(applicable_axes(task))}, All")
+    print(f"ids: Arena-<Task> or Arena-<Task>-<Axis>; axes: {', '.join(AXIS_NAMES)}")
     return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    import gymnasium as gym
     import imageio.v2 as imageio
     import numpy as np
 
-    import arena  # noqa: F401 - registers ids
-    from arena.registration import env_id
+    import arena
 
-    env = gym.make(env_id(args.task), cameras=tuple(args.cameras), image_size=args.size)
-    obs, info = env.reset(seed=args.seed)
+    output = output_file(args.output, (".png", ".jpg", ".jpeg"))
+    env = arena.make(f"Arena-{args.task}", cameras=tuple(args.cameras), image_size=args.size)
+    try:
+        obs, info = env.reset(seed=args.seed)
+    finally:
+        env.close()
     image = np.concatenate([obs[f"images/{camera}"] for camera in args.cameras], axis=1)
-    imageio.imwrite(args.output, image)
-    env.close()
+    imageio.imwrite(output, image)
     instruction = info["episode_config"].instruction
-    print(f"{args.output}: {', '.join(args.cameras)} of {args.task} seed {args.seed} ({instruction!r})")
+    print(f"{output}: {', '.join(args.cameras)} of {args.task} seed {args.seed} ({instruction!r})")
     return 0
 
 
 def cmd_rollout(args: argparse.Namespace) -> int:
-    import gymnasium as gym
     import imageio.v2 as imageio
 
-    import arena  # noqa: F401
-    from arena.evaluation import run_episode
-    from arena.policies.registry import make_policy
-    from arena.registration import env_id
+    import arena
+    from arena.eval.policies import build_policy, declared_obs_mode, resolve_policy
+    from arena.eval.runner import run_episode
 
-    env = gym.make(env_id(args.task), obs_mode="state")
-    policy = make_policy(args.policy, env)
-    outcome, frames = run_episode(env, policy, args.seed, frame_camera=args.camera if args.video else None)
-    if args.video:
-        imageio.mimwrite(args.video, frames, fps=env.metadata["render_fps"], macro_block_size=1)
-    env.close()
+    video = output_file(args.video, (".mp4",)) if args.video else None
+    obs_mode = declared_obs_mode(resolve_policy(args.policy))
+    env = arena.make(f"Arena-{args.task}", obs_mode=obs_mode)
+    try:
+        policy = build_policy(args.policy, env)
+        camera = args.camera or env.unwrapped.task.video_camera
+        outcome, frames = run_episode(env, policy, args.seed, frame_camera=camera if video else None)
+        if video:
+            imageio.mimwrite(video, frames, fps=env.metadata["render_fps"], macro_block_size=1)
+    finally:
+        env.close()
     summary = {k: v for k, v in outcome.items() if k != "episode_config"}
     summary["config_hash"] = outcome["episode_config"].config_hash
     summary["instruction"] = outcome["episode_config"].instruction
@@ -103,73 +175,82 @@ def cmd_rollout(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from arena.errors import ArenaError
-    from arena.evaluation import evaluate
-    from arena.report import write_report
+    from arena.eval.evaluation import evaluate
+    from arena.eval.report import write_report
 
+    out = output_folder(args.out)
     try:
         path = evaluate(
             args.policy,
             args.tasks,
             args.axes,
             args.episodes,
-            args.out,
+            out,
             workers=args.workers,
             backend=args.backend,
             ray_address=args.ray_address,
             videos=args.video,
-            obs_mode=args.obs_mode or ("state" if args.policy == "expert" else "rgb"),
+            obs_mode=args.obs_mode,
             max_steps=args.max_steps,
             step_timeout=args.step_timeout,
         )
     except KeyboardInterrupt:
-        print(f"interrupted: finished episodes are in {args.out}/results.jsonl; run the same command to resume")
+        print(f"interrupted: finished episodes are in {out}/results.jsonl; run the same command to resume")
         return 130
-    except ArenaError as error:
-        print(f"arena eval: {error}", file=sys.stderr)
-        return 2
-    report = write_report([path], args.out)
+    report = write_report([path], out)
     print(f"results: {path}\nreport:  {report}")
     print(report.read_text())
     return 0
 
 
 def cmd_contact_sheet(args: argparse.Namespace) -> int:
-    from arena.contact_sheet import write_contact_sheet
+    from arena.eval.contact_sheet import write_contact_sheet
 
+    output = output_file(args.output, (".png",))
     path = write_contact_sheet(
-        args.task, args.output, seeds=tuple(range(args.seeds)), cameras=tuple(args.cameras), size=args.size
+        args.task, output, seeds=tuple(range(args.seeds)), cameras=tuple(args.cameras), size=args.size
     )
     print(path)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from arena.report import write_report
+    from arena.eval.report import write_report
+    from arena.eval.results import read_results, results_path
 
-    report = write_report(args.results, args.output)
+    paths = [results_path(path) for path in args.results]
+    for path in paths:
+        if not read_results(path):
+            raise UsageError(f"{path} holds no result records; run arena eval first or give another file")
+    report = write_report(paths, output_folder(args.output))
     print(report.read_text())
     return 0
+
+
+def _bed(text: str) -> tuple[float, float, float]:
+    try:
+        values = tuple(float(v) for v in text.lower().split("x"))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not all(v > 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected the bed as WxDxH millimetres, e.g. 210x210x220, got {text!r}")
+    return values  # type: ignore[return-value]
 
 
 def cmd_print_models(args: argparse.Namespace) -> int:
     import time
 
-    from arena.errors import ArenaError
+    from arena.printing.bed import DEFAULT_BED_MM
     from arena.printing.export import export_release, stale_files
 
     try:
         scales = None if args.scales is None else [float(v) for v in args.scales.split(",") if v]
     except ValueError:
-        print(f"arena print-models: --scales expects comma-separated numbers, got {args.scales!r}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--scales expects comma-separated numbers, got {args.scales!r}") from None
     tasks = None if args.tasks is None else [n for n in args.tasks.split(",") if n]
+    bed = args.bed or DEFAULT_BED_MM
     start = time.perf_counter()
-    try:
-        items, _, manifest = export_release(args.output, tasks, scales, distractors=not args.no_distractors)
-    except ArenaError as error:
-        print(f"arena print-models: {error}", file=sys.stderr)
-        return 2
+    items, _, manifest = export_release(args.output, tasks, scales, distractors=not args.no_distractors, bed=bed)
     out = Path(args.output)
     for item in items:
         size = " x ".join(f"{v:.1f}" for v in item.mesh.extents)
@@ -177,8 +258,8 @@ def cmd_print_models(args: argparse.Namespace) -> int:
         print(f"{item.file:50s} {size:>21s} mm  {item.mesh.volume / 1000:8.1f} cm3  {item.placement.up} up, {supports}")
     total = sum((out / item.file).stat().st_size for item in items)
     print(
-        f"{len(items)} files, {total / 1024:.0f} KiB, all printability checks passed "
-        f"({time.perf_counter() - start:.1f} s); manifest: {manifest}"
+        f"{len(items)} files, {total / 1024:.0f} KiB, all printability checks passed on a "
+        f"{'x'.join(f'{v:g}' for v in bed)} mm bed ({time.perf_counter() - start:.1f} s); manifest: {manifest}"
     )
     stale = stale_files(out, items)
     if stale:
@@ -191,34 +272,35 @@ def cmd_print_models(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from arena.env import SUPPORTED_AXES
-    from arena.evaluation import BACKENDS
-    from arena.protocol import EPISODES_PER_CELL
-    from arena.scene import CAMERAS
-    from arena.task_spec import task_names
+    from arena.eval.evaluation import BACKENDS
+    from arena.eval.protocol import EPISODES_PER_CELL
+    from arena.spec.axis_names import AXIS_NAMES
+    from arena.spec.cameras import CAMERAS
+    from arena.spec.task import task_names
 
     tasks = task_names()
-    parser = argparse.ArgumentParser(prog="arena", description="Arena robot-manipulation generalisation benchmark")
-    sub = parser.add_subparsers(dest="command", required=True)
+    task_choice = _choice("task", tasks)
+    parser = _Parser(prog="arena", description="Arena robot-manipulation generalisation benchmark")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("tasks", help="list the tasks")
+    p = sub.add_parser("tasks", help="list the tasks, their objects, variants and applicable axes")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser("render", help="render the first frame of an episode from several cameras")
-    p.add_argument("--task", choices=tasks, required=True)
+    p.add_argument("--task", type=task_choice, required=True)
     p.add_argument("--seed", type=_non_negative_int, default=0)
     p.add_argument("--cameras", type=_names("camera", CAMERAS), default=list(CAMERAS))
     p.add_argument("--size", type=_positive_int, default=256)
-    p.add_argument("-o", "--output", default="render.png")
+    p.add_argument("-o", "--output", default="render.png", help="a .png or .jpg file")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("rollout", help="play one episode with a policy, optionally recording a video")
-    p.add_argument("--task", choices=tasks, required=True)
+    p.add_argument("--task", type=task_choice, required=True)
     p.add_argument("--seed", type=_non_negative_int, default=0)
     p.add_argument("--policy", default="expert", help="expert, random or module:factory")
     p.add_argument("--video", help="write an mp4 of the episode here")
-    p.add_argument("--camera", choices=CAMERAS, default="front")
+    p.add_argument("--camera", type=_choice("camera", CAMERAS), default=None, help="default: the task's video camera")
     p.set_defaults(func=cmd_rollout)
 
     p = sub.add_parser(
@@ -230,18 +312,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy", default="expert", help="expert, random or an entry point module:factory")
     p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks), help="comma-separated (default: all)")
     p.add_argument(
-        "--axes",
-        type=_names("axis", SUPPORTED_AXES),
-        default=list(SUPPORTED_AXES),
-        help="comma-separated (default: all)",
+        "--axes", type=_names("axis", AXIS_NAMES), default=list(AXIS_NAMES), help="comma-separated (default: all)"
     )
     p.add_argument("--episodes", type=_positive_int, default=EPISODES_PER_CELL, help="episodes per cell (protocol: 25)")
     p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1, help="0 = in this process")
-    p.add_argument("--backend", choices=BACKENDS, default="local")
+    p.add_argument("--backend", type=_choice("backend", BACKENDS), default="local")
     p.add_argument("--ray-address", default=None, help="'auto' or host:port; default starts a local Ray instance")
     p.add_argument("--max-steps", type=_positive_int, default=None, help="override the tasks' episode length")
     p.add_argument("--step-timeout", type=_positive_float, default=60.0, help="seconds a policy step may take")
-    p.add_argument("--obs-mode", choices=("state", "rgb", "rgbd"), default=None, help="default: state for the expert")
+    p.add_argument(
+        "--obs-mode",
+        type=_choice("obs mode", ("state", "rgb", "rgbd")),
+        default=None,
+        help="default: what the policy declares",
+    )
     p.add_argument("--video", type=_video, default=0, help="record the first N episodes of each cell, or 'failures'")
     p.add_argument("--out", default="arena-results")
     p.set_defaults(func=cmd_eval)
@@ -257,29 +341,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scales", default=None, help="comma-separated scales (default: 1.0 and the ends of each object's size range)"
     )
+    p.add_argument("--bed", type=_bed, default=None, help="printer bed WxDxH in mm (default 210x210x220)")
     p.add_argument("--no-distractors", action="store_true", help="leave out the distractor toy set")
     p.add_argument("--picture", action="store_true", help="also render OUTPUT/print_set.png with MuJoCo")
     p.add_argument("-o", "--output", default="print_models")
     p.set_defaults(func=cmd_print_models)
 
     p = sub.add_parser("contact-sheet", help="picture of every perturbation axis: a row per axis, a few seeds each")
-    p.add_argument("--task", choices=tasks, required=True)
+    p.add_argument("--task", type=task_choice, required=True)
     p.add_argument("--seeds", type=_positive_int, default=4, help="number of seeds per row (0..N-1)")
     p.add_argument("--cameras", type=_names("camera", CAMERAS), default=["front", "left_shoulder"])
     p.add_argument("--size", type=_positive_int, default=128)
-    p.add_argument("-o", "--output", default="contact_sheet.png")
+    p.add_argument("-o", "--output", default="contact_sheet.png", help="a .png file")
     p.set_defaults(func=cmd_contact_sheet)
 
-    p = sub.add_parser("report", help="summarise results files")
-    p.add_argument("results", nargs="+", type=Path)
-    p.add_argument("-o", "--output", default="arena-report")
+    p = sub.add_parser("report", help="summarise results files (or the folders arena eval wrote)")
+    p.add_argument("results", nargs="+", type=Path, help="results .jsonl files or arena eval --out folders")
+    p.add_argument("-o", "--output", default="arena-report", help="folder for report.md and report.html")
     p.set_defaults(func=cmd_report)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ArenaError as error:
+        print(f"arena {args.command}: {error}", file=sys.stderr)
+    except OSError as error:  # a path the user gave that cannot be read or written
+        where = f" {error.filename}" if error.filename else ""
+        print(f"arena {args.command}: cannot use{where}: {error.strerror or error}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

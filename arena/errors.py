@@ -24,3 +24,11 @@ class EpisodeConfigError(ArenaError, ValueError):
 
 class ActionError(ArenaError, ValueError):
     """An action with the wrong shape or non-finite values."""
+
+
+class AxisNotApplicableError(ArenaError, ValueError):
+    """The axis targets a role (MO or RO) the task does not have; the message lists the applicable axes."""
+
+
+class PolicyError(ArenaError, ValueError):
+    """A policy used with an env it cannot act in (wrong control mode, missing observations)."""

@@ -1,14 +1,22 @@
-"""Small rotation helpers (quaternions are MuJoCo's ``w, x, y, z``)."""
+"""Small rotation helpers on MuJoCo's math (quaternions are ``w, x, y, z``); the spec layer's yaw helper is
+re-exported so simulation code has one place to import rotations from."""
 
 from __future__ import annotations
 
 import mujoco
 import numpy as np
 
+from arena.spec.layout import quat_from_yaw
 
-def quat_from_yaw(yaw: float) -> np.ndarray:
-    """Quaternion of a rotation by ``yaw`` radians about the world z axis."""
-    return np.array([np.cos(yaw / 2), 0.0, 0.0, np.sin(yaw / 2)])
+__all__ = [
+    "axis_angle_to_quat",
+    "look_at_quat",
+    "mat_to_quat",
+    "quat_error",
+    "quat_from_yaw",
+    "quat_mul",
+    "quat_to_mat",
+]
 
 
 def quat_to_mat(quat: np.ndarray) -> np.ndarray:

@@ -1,18 +1,24 @@
-"""Registers ``Arena-<Task>`` and ``Arena-<Task>-<Axis>`` gymnasium ids for every shipped task."""
+"""Registers ``Arena-<Task>`` and ``Arena-<Task>-<Axis>`` gymnasium ids for every shipped task.
+
+Registration needs only the spec layer (task names, axis names); the environment class is named by its entry
+point and imported by gymnasium when an env is made, so ``import arena`` does not import MuJoCo.
+"""
 
 from __future__ import annotations
 
 import gymnasium as gym
 
-from arena.env import SUPPORTED_AXES
-from arena.task_spec import load_task, task_names
+from arena.spec.axes import axis_applies
+from arena.spec.axis_names import AXIS_NAMES
+from arena.spec.task import load_task, task_names
 
 ENTRY_POINT = "arena.env:ArenaEnv"
+ID_PREFIX = "Arena-"
 
 
 def env_id(task: str, axis: str | None = None) -> str:
     """The gymnasium id of a task (and axis)."""
-    return f"Arena-{task}" if axis is None else f"Arena-{task}-{axis}"
+    return f"{ID_PREFIX}{task}" if axis is None else f"{ID_PREFIX}{task}-{axis}"
 
 
 def registered_ids() -> list[str]:
@@ -20,27 +26,33 @@ def registered_ids() -> list[str]:
     ids = []
     for task in task_names():
         ids.append(env_id(task))
-        ids.extend(env_id(task, axis) for axis in SUPPORTED_AXES)
+        ids.extend(env_id(task, axis) for axis in AXIS_NAMES)
     return ids
 
 
 def applicable_ids() -> list[str]:
     """Registered ids whose axis applies to their task (the others raise AxisNotApplicableError on make)."""
-    from arena.perturbations import axis_applies
-
     ids = []
     for task in task_names():
         spec = load_task(task)
         ids.append(env_id(task))
-        ids.extend(env_id(task, axis) for axis in SUPPORTED_AXES if axis_applies(axis, spec))
+        ids.extend(env_id(task, axis) for axis in AXIS_NAMES if axis_applies(axis, spec))
     return ids
+
+
+def valid_ids_hint() -> str:
+    """One line naming the id pattern, the valid tasks and the valid axes (for error messages)."""
+    return (
+        f"Arena ids are Arena-<Task> or Arena-<Task>-<Axis>; valid tasks: {', '.join(task_names())}; "
+        f"valid axes: {', '.join(AXIS_NAMES)}"
+    )
 
 
 def register_all() -> None:
     """Register every id (idempotent)."""
     for task in task_names():
         max_steps = load_task(task).max_steps
-        for axis in (None, *SUPPORTED_AXES):
+        for axis in (None, *AXIS_NAMES):
             name = env_id(task, axis)
             if name in gym.registry:
                 continue
@@ -51,30 +63,3 @@ def register_all() -> None:
                 max_episode_steps=max_steps,
                 disable_env_checker=True,
             )
-
-
-def _install_unknown_id_hint() -> None:
-    """Extend gymnasium's "doesn't exist" error for ``Arena-*`` ids with the valid task and axis names.
-
-    Gymnasium only suggests one close match; a benchmark user needs the full list. The hook wraps
-    gymnasium's private name check and is skipped if that function ever disappears.
-    """
-    from gymnasium.envs import registration as gym_registration
-
-    original = getattr(gym_registration, "_check_name_exists", None)
-    if original is None or getattr(original, "_arena_hint", False):
-        return
-
-    def check_name_exists(ns: str | None, name: str) -> None:
-        try:
-            original(ns, name)
-        except gym.error.NameNotFound as error:
-            if ns is None and name.startswith("Arena-"):
-                raise gym.error.NameNotFound(
-                    f"{error} Arena ids are Arena-<Task> or Arena-<Task>-<Axis>; valid tasks: "
-                    f"{', '.join(task_names())}; valid axes: {', '.join(SUPPORTED_AXES)}"
-                ) from None
-            raise
-
-    check_name_exists._arena_hint = True  # type: ignore[attr-defined]
-    gym_registration._check_name_exists = check_name_exists

@@ -26,11 +26,11 @@ import gymnasium as gym  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 import arena  # noqa: E402, F401  (registers the Arena-* ids)
-from arena.axis_names import ALL_AXIS, AXIS_NAMES  # noqa: E402
-from arena.evaluation import run_episode
-from arena.perturbations import axis_applies  # noqa: E402
+from arena.eval.evaluation import run_episode
 from arena.policies import ScriptedExpert  # noqa: E402
-from arena.task_spec import load_task, task_names  # noqa: E402
+from arena.spec.axes import axis_applies  # noqa: E402
+from arena.spec.axis_names import ALL_AXIS, AXIS_NAMES  # noqa: E402
+from arena.spec.task import load_task, task_names  # noqa: E402
 
 DEFAULT_TASKS: tuple[str, ...] = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
 SINGLE_AXIS_FLOOR = 0.90  # required expert success under None and every single axis

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import gymnasium as gym
 from tqdm import tqdm
 
-from arena.evaluation import run_episode
+from arena.eval.evaluation import run_episode
 from arena.policies import ScriptedExpert
-from arena.task_spec import task_names
+from arena.spec.task import task_names
 
 DEFAULT_TASKS: tuple[str, ...] = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
 

@@ -24,9 +24,10 @@ import gymnasium as gym  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 import arena  # noqa: E402, F401  (registers the Arena-* ids)
-from arena.axis_names import ALL_AXIS, AXIS_NAMES, NONE_AXIS  # noqa: E402
-from arena.perturbations import AXIS_CLASSES, axis_applies, resolve_axes  # noqa: E402
-from arena.task_spec import load_task, task_names  # noqa: E402
+from arena.perturbations import stage  # noqa: E402
+from arena.spec.axes import axis_applies, resolve_axes  # noqa: E402
+from arena.spec.axis_names import ALL_AXIS, AXIS_NAMES, NONE_AXIS  # noqa: E402
+from arena.spec.task import load_task, task_names  # noqa: E402
 
 IMAGE_SIZE = 128
 CAMERA = "front"
@@ -62,9 +63,9 @@ def axis_stage(axis: str, task_name: str) -> str:
     if axis == NONE_AXIS:
         return "-"
     if axis == ALL_AXIS:
-        stages = {a.stage for a in resolve_axes(axis, load_task(task_name))}
+        stages = {stage(a.name) for a in resolve_axes(axis, load_task(task_name))}
         return "spec" if "spec" in stages else "model"
-    return AXIS_CLASSES[axis].stage
+    return stage(axis)
 
 
 def time_resets(task: str, axis: str, setup: EnvSetup, seeds: Sequence[int]) -> Timing:

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import arena  # noqa: F401 - registers ids
-from arena.evaluation import applicable_grid, evaluate
-from arena.results import read_results
-from arena.task_spec import task_names
+from arena.eval.evaluation import applicable_grid, evaluate
+from arena.eval.results import read_results
+from arena.spec.task import task_names
 
 AXES = ["None", "ObjectColor", "ObjectSize", "Distractors", "Mass", "All"]
 PROTOCOL_EPISODES = 20 * 16 * 25

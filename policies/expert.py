@@ -1,6 +1,6 @@
 """The scripted expert: follows a task's ``expert`` plan using privileged simulator state.
 
-A plan is a list of skills (``pick``, ``place_on``, ``push_to``, ``pull_handle``, ``close_lid``), each a
+A plan is a list of skills (the plan language of :mod:`arena.spec.skills`), each implemented here as a
 generator of ``ee_delta`` actions that re-reads object poses as it goes, so object size, pose and mass
 perturbations are followed rather than replayed blindly.
 """
@@ -8,10 +8,11 @@ perturbations are followed rather than replayed blindly.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from arena.errors import PolicyError
 from arena.geometry import mat_to_quat, quat_error, quat_from_yaw, quat_mul, quat_to_mat
 
 Action = np.ndarray
@@ -237,41 +238,14 @@ def close_lid(ctx: SkillContext, object: str, end_angle: float = 0.9) -> SkillGe
     yield from ctx.move(press + [0, 0, 0.10], quat, CLOSE)
 
 
-SKILLS: dict[str, tuple[Callable[..., SkillGen], tuple[str, ...], tuple[str, ...]]] = {
-    # name: (function, required arguments, optional arguments)
-    "pick": (pick, ("object",), ("lift",)),
-    "place_on": (place_on, ("object", "support"), ("clearance",)),
-    "push_to": (push_to, ("object", "target"), ("tolerance",)),
-    "pull_handle": (pull_handle, ("object", "site", "distance"), ("pitch",)),
-    "close_lid": (close_lid, ("object",), ("end_angle",)),
+#: One generator per skill of the plan language (:data:`arena.spec.skills.SKILL_SIGNATURES`).
+SKILLS: dict[str, Callable[..., SkillGen]] = {
+    "pick": pick,
+    "place_on": place_on,
+    "push_to": push_to,
+    "pull_handle": pull_handle,
+    "close_lid": close_lid,
 }
-_OBJECT_ARGS = ("object", "support", "target")
-
-
-def check_plan(plan: Any, object_names: set[str]) -> None:
-    """Validate an ``expert`` plan; raise ``ValueError`` naming the bad step and what is accepted."""
-    if not isinstance(plan, list) or not plan:
-        raise ValueError("expert: expected a non-empty list of skills")
-    for index, step in enumerate(plan):
-        where = f"expert[{index}]"
-        if not isinstance(step, Mapping) or len(step) != 1:
-            raise ValueError(f"{where}: expected one skill out of {sorted(SKILLS)}")
-        ((name, args),) = step.items()
-        if name not in SKILLS:
-            raise ValueError(f"{where}: unknown skill {name!r}; valid skills: {sorted(SKILLS)}")
-        _, required, optional = SKILLS[name]
-        args = args or {}
-        missing, extra = set(required) - set(args), set(args) - set(required) - set(optional)
-        if missing or extra:
-            raise ValueError(
-                f"{where}.{name}: missing {sorted(missing)} / unexpected {sorted(extra)}; "
-                f"required {list(required)}, optional {list(optional)}"
-            )
-        for key in _OBJECT_ARGS:
-            if key in args and "{" not in str(args[key]) and args[key] not in object_names:
-                raise ValueError(
-                    f"{where}.{name}.{key}: unknown object {args[key]!r}; task objects: {sorted(object_names)}"
-                )
 
 
 class ScriptedExpert:
@@ -282,11 +256,12 @@ class ScriptedExpert:
     """
 
     policy_id = "scripted_expert"
+    obs_mode: ClassVar[str] = "state"  # privileged: reads the simulator, needs no images
 
     def __init__(self, env: Any) -> None:
         self.env = env.unwrapped
         if self.env.controller.mode != "ee_delta":
-            raise ValueError(f"ScriptedExpert needs control_mode='ee_delta', got {self.env.controller.mode!r}")
+            raise PolicyError(f"ScriptedExpert needs control_mode='ee_delta', got {self.env.controller.mode!r}")
         self._actions: Iterator[Action] = iter(())
         self._ctx: SkillContext | None = None
 
@@ -298,7 +273,7 @@ class ScriptedExpert:
     def _run(ctx: SkillContext, plan: list[Mapping[str, Any]]) -> Iterator[Action]:
         for step in plan:
             ((name, args),) = step.items()
-            yield from SKILLS[name][0](ctx, **(args or {}))
+            yield from SKILLS[name](ctx, **(args or {}))
         while True:
             yield ctx.hold(ctx.gripper, 1).__next__()
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 
 
 class RandomPolicy:
-    """Samples actions uniformly from the action space, seeded per episode."""
+    """Samples actions uniformly from the env's action space, seeded per episode."""
 
     policy_id = "random"
+    obs_mode: ClassVar[str] = "state"
 
-    def __init__(self, action_space: gym.spaces.Box) -> None:
-        self.action_space = action_space
+    def __init__(self, env: gym.Env) -> None:
+        self.action_space = env.action_space
         self._rng = np.random.default_rng(0)
 
     def reset(self, instruction: str, seed: int | None = None) -> None:

@@ -9,8 +9,8 @@ import imageio.v2 as imageio
 import numpy as np
 
 import arena  # noqa: F401 - registers ids
-from arena.scene import CAMERAS
-from arena.task_spec import task_names
+from arena.sim.scene import CAMERAS
+from arena.spec.task import task_names
 
 
 def main() -> None:

@@ -10,8 +10,10 @@ import gymnasium as gym  # noqa: E402
 import pytest  # noqa: E402
 
 import arena  # noqa: E402,F401 - registers ids
+from arena.spec.task import task_names  # noqa: E402
 
-TASKS = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
+#: Every shipped task, from the task registry: a new YAML file joins every parametrized test.
+TASKS = task_names()
 
 
 @pytest.fixture

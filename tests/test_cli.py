@@ -69,7 +69,7 @@ def test_eval_then_report(tmp_path, capsys):
         (["eval", "--tasks", "PourWater"], "unknown task ['PourWater']; valid: CloseBox"),
         (["eval", "--axes", "Glitter"], "unknown axis ['Glitter']; valid: None, ObjectColor"),
         (["render", "--task", "CloseBox", "--cameras", "ceiling"], "unknown camera"),
-        (["rollout", "--task", "Nope"], "invalid choice"),
+        (["rollout", "--task", "Nope"], "unknown task 'Nope'; valid: CloseBox"),
     ],
 )
 def test_bad_arguments_are_rejected_by_the_parser(argv, message, capsys):

@@ -7,9 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from arena.episode import EpisodeConfig, child_rng, sample_episode, sample_layout
 from arena.errors import EpisodeConfigError
-from arena.task_spec import load_task
+from arena.spec.episode import EpisodeConfig, child_rng
+from arena.spec.layout import sample_layout
+from arena.spec.sampling import sample_episode
+from arena.spec.task import load_task
 
 from .conftest import TASKS
 
@@ -17,14 +19,18 @@ from .conftest import TASKS
 @pytest.mark.parametrize("name", TASKS)
 def test_same_seed_same_config_and_different_seeds_differ(name):
     task = load_task(name)
-    first, again, other = sample_episode(task, 7), sample_episode(task, 7), sample_episode(task, 8)
+    first, again, other = (
+        sample_episode(task, "None", 7),
+        sample_episode(task, "None", 7),
+        sample_episode(task, "None", 8),
+    )
     assert first == again and first.config_hash == again.config_hash
     assert first.object_poses != other.object_poses
     assert first.config_hash != other.config_hash
 
 
 def test_json_round_trip_is_exact_and_canonical():
-    config = sample_episode(load_task("OpenDrawer"), 3)
+    config = sample_episode(load_task("OpenDrawer"), "None", 3)
     text = config.to_json()
     restored = EpisodeConfig.from_json(text)
     assert restored == config
@@ -33,7 +39,7 @@ def test_json_round_trip_is_exact_and_canonical():
 
 
 def test_hash_changes_with_any_value():
-    config = sample_episode(load_task("StackBlocks"), 3)
+    config = sample_episode(load_task("StackBlocks"), "None", 3)
     raw = config.to_dict()
     raw["object_poses"]["top_block"][0] += 1e-9
     assert EpisodeConfig.from_dict(raw).config_hash != config.config_hash
@@ -44,7 +50,7 @@ def test_hash_is_pinned_for_a_known_config():
     config = EpisodeConfig(task="StackBlocks", seed=1, object_poses={"a": (0.5, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)})
     assert config.to_json() == (
         '{"axis":"None","instruction":"","joint_positions":{},"object_poses":{"a":[0.5,0.0,0.0,1.0,0.0,0.0,0.0]},'
-        '"perturbations":{},"protocol_version":"v1","seed":1,"task":"StackBlocks","variant":{}}'
+        '"perturbations":{},"protocol_version":"v2","seed":1,"task":"StackBlocks","variant":{}}'
     )
     assert len(config.config_hash) == 16
 
@@ -88,10 +94,10 @@ def test_malformed_configs_are_rejected_with_the_reason(raw, message):
 
 def test_config_for_another_task_or_variant_is_rejected():
     drawer = load_task("OpenDrawer")
-    config = sample_episode(load_task("StackBlocks"), 1)
+    config = sample_episode(load_task("StackBlocks"), "None", 1)
     with pytest.raises(EpisodeConfigError, match="not 'OpenDrawer'"):
         config.validate_for(drawer)
-    raw = sample_episode(drawer, 1).to_dict()
+    raw = sample_episode(drawer, "None", 1).to_dict()
     raw["variant"]["drawer"] = "attic"
     with pytest.raises(EpisodeConfigError, match="choose from"):
         EpisodeConfig.from_dict(raw).validate_for(drawer)

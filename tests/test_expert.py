@@ -6,7 +6,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from arena.evaluation import run_episode
+from arena.eval.evaluation import run_episode
 from arena.policies import RandomPolicy, ScriptedExpert
 
 from .conftest import TASKS
@@ -28,7 +28,7 @@ def test_expert_solves_a_sample_of_seeds(task):
 @pytest.mark.parametrize("task", TASKS)
 def test_random_policy_does_not_solve_tasks(task):
     env = gym.make(f"Arena-{task}", obs_mode="state")
-    outcome, _ = run_episode(env, RandomPolicy(env.action_space), seed=1, max_steps=60)
+    outcome, _ = run_episode(env, RandomPolicy(env), seed=1, max_steps=60)
     env.close()
     assert not outcome["success"]
 

@@ -11,12 +11,13 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from arena.axis_names import AXIS_NAMES, PERTURBATION_AXES
-from arena.episode import EpisodeConfig
 from arena.errors import EpisodeConfigError
-from arena.perturbations import AXIS_CLASSES, applicable_axes
-from arena.perturbations.geometry_axes import DISTRACTOR_CLEARANCE
-from arena.task_spec import load_task
+from arena.perturbations import EFFECTS
+from arena.spec.axes import AXES, applicable_axes
+from arena.spec.axes.distractors import DISTRACTOR_CLEARANCE
+from arena.spec.axis_names import AXIS_NAMES, PERTURBATION_AXES
+from arena.spec.episode import EpisodeConfig
+from arena.spec.task import load_task
 
 CAMS = ("front", "left_shoulder", "wrist")
 
@@ -71,7 +72,7 @@ def _changed_pixels_inside(base, other, geom_ids, cameras=CAMS) -> None:
 
 
 def test_registry_has_the_fourteen_axes_in_design_order():
-    assert tuple(AXIS_CLASSES) == PERTURBATION_AXES
+    assert tuple(AXES) == PERTURBATION_AXES == tuple(EFFECTS)
     assert len(PERTURBATION_AXES) == 14 and AXIS_NAMES[0] == "None" and AXIS_NAMES[-1] == "All"
 
 
@@ -224,7 +225,8 @@ def test_all_axes_config_round_trips_through_json_and_replays_in_another_process
         ("Friction", lambda v: v.update(top_block=0.5), r"top_block = 0.5 is out of range; allowed \[0.75, 1.0\]"),
         ("Mass", lambda v: v.update(top_block=9.0), r"allowed \[0.5, 2.0\]"),
         ("ObjectColor", lambda v: v.update(top_block="beige"), "colour 'beige'"),
-        ("ObjectTexture", lambda v: v.update(top_block=0), "not in the 'test' split"),
+        ("ObjectTexture", lambda v: v.update(top_block=999), r"not in the bank \(indices 0..239\)"),
+        ("ObjectColor", lambda v: v.update(top_block="red"), "is its nominal colour"),
         ("Lighting", lambda v: v.update(intensity=3.0), r"intensity = 3.0 is out of range; allowed \[0.7, 1.4\]"),
         ("CameraPose", lambda v: v["front"].update(offset=[0.5, 0, 0]), r"front.offset\[0\] = 0.5"),
         ("Distractors", lambda v: v.update(requested=9), r"requested = 9 is out of range; allowed \[1, 4\]"),

@@ -16,7 +16,7 @@ import yaml
 
 from arena.errors import UnknownNameError
 from arena.objects import HingedBox
-from arena.perturbations.toys import make_toy
+from arena.objects.toys import make_toy
 from arena.printing import (
     PrintabilityError,
     PrintExportError,
@@ -33,8 +33,8 @@ from arena.printing import features as features_module
 from arena.printing.checks import MIN_WALL_MM
 from arena.printing.mesh import Solid, primitives_solid, to_trimesh
 from arena.printing.stl import stl_bytes, write_atomic
-from arena.scene import SceneOptions, build_scene_spec
-from arena.task_spec import load_task, task_names
+from arena.sim.scene import SceneOptions, build_scene_spec
+from arena.spec.task import load_task, task_names
 
 RELEASE = Path(__file__).resolve().parents[1] / "print_models"
 TOLERANCE = 0.02  # the 2% agreement with the simulator
@@ -355,7 +355,7 @@ def test_committed_release_matches_the_generator(tmp_path, manifest):
 
 
 def test_manifest_states_density_colours_orientation_and_supports(manifest):
-    from arena.colors import NAMED_COLORS
+    from arena.spec.colors import NAMED_COLORS
 
     assert manifest["density"]["g_per_cm3"] > 0
     for entry in manifest["files"]:

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from arena.report import axis_summaries, summarize, wilson_interval, write_report
+from arena.eval.protocol import EpisodeKey
+from arena.eval.report import axis_summaries, summarize, wilson_interval, write_report
+from arena.eval.runner import make_record
 
 
 def test_wilson_interval_matches_a_hand_computed_value():
@@ -20,10 +22,7 @@ def test_wilson_interval_matches_a_hand_computed_value():
 def _records(policy, rates):
     out = []
     for (task, axis), (k, n) in rates.items():
-        out += [
-            {"policy": policy, "task": task, "axis": axis, "episode": i, "success": i < k, "steps": 10, "error": None}
-            for i in range(n)
-        ]
+        out += [make_record(EpisodeKey(task, axis, i, policy), success=i < k, steps=10) for i in range(n)]
     return out
 
 

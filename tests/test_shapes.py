@@ -70,5 +70,5 @@ def test_hinged_box_lid_opens_upward_about_the_back_edge():
 def test_make_shape_rejects_unknown_kinds_and_parameters():
     with pytest.raises(UnknownNameError, match="valid shapes: block"):
         make_shape("sphere_thing", {})
-    with pytest.raises(TypeError, match="allowed"):
+    with pytest.raises(UnknownNameError, match="allowed"):
         make_shape("block", {"radius": 0.1})

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from arena.errors import TaskSpecError, UnknownNameError
-from arena.task_spec import load_task, load_task_file, task_names
+from arena.spec.task import load_task, load_task_file, task_names
 
 from .conftest import TASKS
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from arena.errors import UnknownNameError
-from arena.perturbations.textures import BANK_SIZE, FAMILIES, make_texture, split_indices, texture_bank, texture_family
-from arena.perturbations.toys import make_toy, primitives_from_json, primitives_to_json
+from arena.objects.toys import make_toy, primitives_from_json, primitives_to_json
+from arena.perturbations.texture_bank import make_texture, texture_bank
+from arena.spec.textures import BANK_SIZE, FAMILIES, split_indices, texture_family
 
 
 def test_bank_has_at_least_200_distinct_textures_of_every_family():

@@ -8,6 +8,8 @@ from typing import Literal
 import numpy as np
 
 PrimitiveKind = Literal["box", "cylinder", "sphere"]
+#: Number of size parameters of each primitive kind.
+PRIMITIVE_SIZES: dict[str, int] = {"box": 3, "cylinder": 2, "sphere": 1}
 
 
 @dataclass(frozen=True)

@@ -236,12 +236,12 @@ SHAPES: dict[str, type[Shape]] = {cls.kind: cls for cls in (Block, TargetPad, Ca
 
 
 def make_shape(kind: str, params: dict[str, Any]) -> Shape:
-    """Build a shape by kind name; raises ``UnknownNameError``/``TypeError`` naming what is accepted."""
+    """Build a shape by kind name; raises ``UnknownNameError`` naming what is accepted."""
     if kind not in SHAPES:
         raise UnknownNameError(f"unknown shape {kind!r}; valid shapes: {', '.join(sorted(SHAPES))}")
     cls = SHAPES[kind]
     allowed = {f.name for f in dataclasses.fields(cls)}
     unknown = set(params) - allowed
     if unknown:
-        raise TypeError(f"unknown parameter(s) {sorted(unknown)} for shape {kind!r}; allowed: {sorted(allowed)}")
+        raise UnknownNameError(f"unknown parameter(s) {sorted(unknown)} for shape {kind!r}; allowed: {sorted(allowed)}")
     return cls(**params)

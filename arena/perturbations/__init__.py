@@ -1,93 +1,82 @@
-"""The 14 perturbation axes, plus ``None`` (no perturbation) and ``All`` (every applicable axis at once).
+"""The sim side of the 14 perturbation axes: one effect per axis, applied to a scene or a compiled model.
 
-Not-applicable axes (an axis targeting a role the task lacks, e.g. ReceiverColor on OpenDrawer): the id is
-registered, and making the env raises :class:`AxisNotApplicableError` naming the task's applicable axes;
-reports show such cells as "n/a".
+The spec side (drawing and parsing values) is :mod:`arena.spec.axes`. Effects run in report order, spec-stage
+ones before compiling and model-stage ones after; :data:`PERTURBED_MODEL_FIELDS` (what is restored from pristine
+copies before every episode) is the union of what the model-stage effects declare.
 """
 
 from __future__ import annotations
 
-from arena.axis_names import ALL_AXIS, AXIS_NAMES, NONE_AXIS, PERTURBATION_AXES
-from arena.errors import UnknownNameError
-from arena.perturbations.appearance import (
-    BackgroundTexture,
-    Lighting,
-    ObjectColor,
-    ObjectTexture,
-    ReceiverColor,
-    ReceiverTexture,
-    TableColor,
-    TableTexture,
-    _TextureAxis,
-)
-from arena.perturbations.base import Axis, AxisNotApplicableError, ModelContext
-from arena.perturbations.camera import CameraPose
-from arena.perturbations.geometry_axes import Distractors, ObjectSize, ReceiverSize
-from arena.perturbations.physics import Friction, Mass
-from arena.task_spec import TaskSpec
+from collections.abc import Mapping
 
-AXIS_CLASSES: dict[str, type[Axis]] = {
-    cls.name: cls
-    for cls in (
-        ObjectColor,
-        ReceiverColor,
-        ObjectTexture,
-        ReceiverTexture,
-        ObjectSize,
-        ReceiverSize,
-        Lighting,
-        TableColor,
-        TableTexture,
-        BackgroundTexture,
-        Distractors,
-        CameraPose,
-        Friction,
-        Mass,
+from arena.perturbations.appearance import LightingEffect, NamedColorEffect, TableColorEffect, TextureEffect
+from arena.perturbations.base import ModelContext, ModelEffect, SceneEffect
+from arena.perturbations.camera import CameraPoseEffect
+from arena.perturbations.physics import FrictionEffect, MassEffect
+from arena.perturbations.scene_stage import DistractorsEffect, SizeEffect
+from arena.sim.scene import SceneOptions
+from arena.spec.axes import AxisValue
+from arena.spec.axis_names import PERTURBATION_AXES
+
+#: The effect of every axis, in report order.
+EFFECTS: dict[str, SceneEffect | ModelEffect] = {
+    effect.axis: effect
+    for effect in (
+        NamedColorEffect("ObjectColor"),
+        NamedColorEffect("ReceiverColor"),
+        TextureEffect("ObjectTexture"),
+        TextureEffect("ReceiverTexture"),
+        SizeEffect("ObjectSize"),
+        SizeEffect("ReceiverSize"),
+        LightingEffect(),
+        TableColorEffect(),
+        TextureEffect("TableTexture"),
+        TextureEffect("BackgroundTexture"),
+        DistractorsEffect(),
+        CameraPoseEffect(),
+        FrictionEffect(),
+        MassEffect(),
     )
 }
-assert tuple(AXIS_CLASSES) == PERTURBATION_AXES
+if tuple(EFFECTS) != PERTURBATION_AXES:  # pragma: no cover - developer error
+    raise ImportError(f"effects {tuple(EFFECTS)} out of step with PERTURBATION_AXES {PERTURBATION_AXES}")
+
+#: Compiled-model fields the model-stage effects write, derived from their declarations.
+PERTURBED_MODEL_FIELDS: tuple[str, ...] = tuple(
+    sorted({name for effect in EFFECTS.values() if isinstance(effect, ModelEffect) for name in effect.fields})
+)
 
 
-def make_axis(name: str, texture_split: str = "test") -> Axis:
-    """One axis object by name (texture axes draw from ``texture_split``)."""
-    if name not in AXIS_CLASSES:
-        raise UnknownNameError(f"unknown axis {name!r}; valid axes: {', '.join(AXIS_NAMES)}")
-    cls = AXIS_CLASSES[name]
-    return cls(texture_split) if issubclass(cls, _TextureAxis) else cls()
+def stage(axis: str) -> str:
+    """``spec`` when the axis changes what is compiled, ``model`` when it edits the compiled model."""
+    return "spec" if isinstance(EFFECTS[axis], SceneEffect) else "model"
 
 
-def applicable_axes(task: TaskSpec) -> list[str]:
-    """Names of the perturbation axes that apply to ``task``, in report order."""
-    return [name for name in PERTURBATION_AXES if make_axis(name).applicable(task)]
+def scene_options(values: Mapping[str, AxisValue], base: SceneOptions | None = None) -> SceneOptions:
+    """The spec stage: scene options with every spec-stage axis's value applied (report order)."""
+    options = base or SceneOptions()
+    for name in PERTURBATION_AXES:
+        effect = EFFECTS[name]
+        if name in values and isinstance(effect, SceneEffect):
+            options = effect.edit(options, values[name])
+    return options
 
 
-def axis_applies(axis: str, task: TaskSpec) -> bool:
-    """Whether an env id's axis (including ``None`` and ``All``) applies to ``task``."""
-    return axis in (NONE_AXIS, ALL_AXIS) or make_axis(axis).applicable(task)
-
-
-def resolve_axes(axis: str, task: TaskSpec, texture_split: str = "test") -> list[Axis]:
-    """The axes an env id's axis switches on: none for ``None``, every applicable one for ``All``."""
-    if axis == NONE_AXIS:
-        return []
-    if axis == ALL_AXIS:
-        return [make_axis(name, texture_split) for name in applicable_axes(task)]
-    chosen = make_axis(axis, texture_split)
-    if not chosen.applicable(task):
-        raise AxisNotApplicableError(
-            f"axis {axis} is not applicable to {task.name}: it perturbs {'/'.join(chosen.roles)} objects and "
-            f"{task.name} has none; applicable axes: {', '.join([NONE_AXIS, *applicable_axes(task), ALL_AXIS])}"
-        )
-    return [chosen]
+def apply_model_stage(ctx: ModelContext, values: Mapping[str, AxisValue]) -> None:
+    """The model stage: every model-stage axis's value written into ``ctx.model`` (report order)."""
+    for name in PERTURBATION_AXES:
+        effect = EFFECTS[name]
+        if name in values and isinstance(effect, ModelEffect):
+            effect.apply(ctx, values[name])
 
 
 __all__ = [
-    "AXIS_CLASSES",
-    "Axis",
-    "AxisNotApplicableError",
+    "EFFECTS",
+    "PERTURBED_MODEL_FIELDS",
     "ModelContext",
-    "applicable_axes",
-    "axis_applies",
-    "make_axis",
-    "resolve_axes",
+    "ModelEffect",
+    "SceneEffect",
+    "apply_model_stage",
+    "scene_options",
+    "stage",
 ]

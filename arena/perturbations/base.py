@@ -1,14 +1,19 @@
-"""The perturbation-axis interface.
+"""How a perturbation reaches a simulation: the two kinds of effect, one per axis.
 
-An axis samples plain JSON values from its own random stream, validates hand-written values against its
-ranges, and applies them either to the scene description before compiling (``stage = "spec"``: sizes,
-distractors) or to the compiled model (``stage = "model"``: colours, textures, light, cameras, friction,
-mass). Model-stage axes always write relative to the pristine compiled values the env restores before each
-episode, so applying twice equals applying once.
+dm_control's composer separates editing the model description (``initialize_episode_mjcf``) from editing the
+compiled physics (``initialize_episode``); Arena's effects do the same:
+
+- a :class:`SceneEffect` edits the typed :class:`~arena.sim.scene.SceneOptions` before compiling (sizes,
+  distractors): the scene is rebuilt when the options change;
+- a :class:`ModelEffect` writes into the compiled ``MjModel`` (colours, textures, light, cameras, friction, mass)
+  and declares the model fields it writes in ``fields``. Those fields are copied right after compiling and
+  restored before every episode, so an effect always writes relative to pristine values: applying twice equals
+  applying once, and nothing leaks into the next episode. The restore list is derived from the declarations.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -16,25 +21,20 @@ from typing import Any, ClassVar
 import mujoco
 import numpy as np
 
-from arena.errors import ArenaError, EpisodeConfigError
-from arena.scene_state import SceneState
-from arena.task_spec import TaskSpec
-
-
-class AxisNotApplicableError(ArenaError, ValueError):
-    """The axis targets a role (MO or RO) the task does not have."""
+from arena.sim.scene import SceneOptions
+from arena.sim.scene_state import SceneState
 
 
 @dataclass
 class ModelContext:
-    """What a model-stage axis may touch: the compiled model, its pristine values, name lookups.
+    """What a model-stage effect may touch: the compiled model, its pristine values, name lookups.
 
     Attributes:
         model: The compiled scene (edited in place).
-        pristine: Copies of the model fields axes edit, taken right after compiling.
+        pristine: Copies of the declared model fields, taken right after compiling.
         state: Name lookups for the task's objects.
         dirty_textures: Texture ids whose pixels changed and must be re-uploaded to the renderer.
-        constants_changed: Set when masses changed, so the env calls ``mj_setConst``.
+        constants_changed: Set when masses changed, so the simulation calls ``mj_setConst``.
     """
 
     model: mujoco.MjModel
@@ -44,50 +44,23 @@ class ModelContext:
     constants_changed: bool = False
 
 
-def check_range(axis: str, where: str, value: Any, low: float, high: float) -> float:
-    """Return ``value`` as a float, or raise naming the axis, the field and the allowed range."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-        raise EpisodeConfigError(f"{axis}: {where} = {value!r} is out of range; allowed [{low}, {high}]")
-    return float(value)
+class SceneEffect(ABC):
+    """A spec-stage effect: changes what is compiled."""
+
+    axis: ClassVar[str] = ""
+
+    @abstractmethod
+    def edit(self, options: SceneOptions, value: Any) -> SceneOptions:
+        """The scene options with this axis's value applied."""
 
 
-class Axis:
-    """Base class of the perturbation axes (see module docstring)."""
+class ModelEffect(ABC):
+    """A model-stage effect: writes the fields it declares into the compiled model."""
 
-    name: ClassVar[str] = ""
-    stage: ClassVar[str] = "model"
-    #: Roles whose objects the axis perturbs; empty for scene-level axes (light, table, cameras ...).
-    roles: ClassVar[tuple[str, ...]] = ()
+    axis: ClassVar[str] = ""
+    #: ``MjModel`` fields this effect writes (restored from pristine copies before every episode).
+    fields: ClassVar[tuple[str, ...]] = ()
 
-    def targets(self, task: TaskSpec) -> list[str]:
-        """Names of the task objects this axis perturbs."""
-        return [o.name for o in task.objects if o.role in self.roles]
-
-    def applicable(self, task: TaskSpec) -> bool:
-        """False when the axis targets roles the task lacks."""
-        return not self.roles or bool(self.targets(task))
-
-    def sample(self, rng: np.random.Generator, task: TaskSpec, layout: Any = None) -> dict[str, Any]:
-        """Draw this axis's values for one episode (plain JSON).
-
-        ``layout`` maps object names to (initial pose, footprint radius); axes that place things need it.
-        """
-        raise NotImplementedError
-
-    def validate(self, values: Any, task: TaskSpec) -> None:
-        """Raise :class:`EpisodeConfigError` unless ``values`` could have been sampled for ``task``."""
-        raise NotImplementedError
-
-    def apply_model(self, ctx: ModelContext, values: Mapping[str, Any]) -> None:
-        """Write the values into the compiled model (model-stage axes)."""
-
-    def scene_options(self, values: Mapping[str, Any], task: TaskSpec) -> dict[str, Any]:
-        """Spec-stage contribution to the scene description (spec-stage axes)."""
-        return {}
-
-    def _check_targets(self, values: Any, task: TaskSpec) -> Mapping[str, Any]:
-        expected = set(self.targets(task))
-        if not isinstance(values, Mapping) or set(values) != expected:
-            got = sorted(values) if isinstance(values, Mapping) else values
-            raise EpisodeConfigError(f"{self.name}: expected values for objects {sorted(expected)}, got {got}")
-        return values
+    @abstractmethod
+    def apply(self, ctx: ModelContext, value: Any) -> None:
+        """Write the value into ``ctx.model``, relative to ``ctx.pristine``."""

@@ -4,10 +4,9 @@ What is exported:
 
 - every MO and RO of every task, each printable part separately (articulated objects: carcass and drawers, box
   body, lid and hinge pin), at the nominal scale 1.0 and at both ends of the object's size range (ObjectSize for
-  MO, ReceiverSize for RO, from the task YAML, else :data:`~arena.axis_names.DEFAULT_RANGES`);
+  MO, ReceiverSize for RO, from the task YAML, else :data:`~arena.spec.axis_names.DEFAULT_RANGES`);
 - the distractor toy set: :data:`DISTRACTOR_COUNT` toys from the Distractors axis's generator
-  (:func:`~arena.perturbations.toys.make_toy`) with ``np.random.default_rng(DISTRACTOR_SEED)``, each toy's
-  colour drawn right after it as the axis does.
+  (:func:`~arena.objects.toys.draw_toy`, shape then colour) with ``np.random.default_rng(DISTRACTOR_SEED)``.
 
 Files are ``<task>/<object>[_<part>][_<k>of<n>]_s<scale>.stl`` (the part only for objects of several parts,
 ``k of n`` only for parts cut to fit the bed) and ``distractors/toy_<nn>_s1.00.stl``, in millimetres, lying in
@@ -28,24 +27,21 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
-from arena.axis_names import DEFAULT_RANGES
-from arena.colors import NAMED_COLORS
-from arena.perturbations.toys import make_toy
+from arena.objects.toys import draw_toy
 from arena.printing.bed import Placement, layout
 from arena.printing.checks import CheckReport, check_mesh
 from arena.printing.errors import PrintabilityError, PrintExportError
 from arena.printing.features import printable_object
 from arena.printing.mesh import primitives_solid
 from arena.printing.stl import stl_bytes, write_atomic
-from arena.task_spec import ObjectSpec, TaskSpec, load_task, task_names
+from arena.spec.colors import NAMED_COLORS
+from arena.spec.task import ObjectSpec, TaskSpec, load_task, task_names
 
 #: Seed and size of the printed distractor toy set.
 DISTRACTOR_SEED = 0
 DISTRACTOR_COUNT = 12
 #: Folder of the distractor toys inside the release.
 DISTRACTOR_DIR = "distractors"
-#: Size axis whose range sets an object's size variants, by role.
-SIZE_AXIS = {"MO": "ObjectSize", "RO": "ReceiverSize"}
 
 
 @dataclass(frozen=True)
@@ -103,10 +99,8 @@ def scale_label(scale: float) -> str:
 
 
 def scale_range(task: TaskSpec, obj: ObjectSpec) -> tuple[str, tuple[float, float]]:
-    """The size axis that scales ``obj`` and its range in ``task``."""
-    axis = SIZE_AXIS[obj.role]
-    low, high = task.perturbations.get(axis, DEFAULT_RANGES[axis])
-    return axis, (float(low), float(high))
+    """The size axis that scales ``obj`` and its range in ``task`` (the task spec's one rule)."""
+    return task.size_axis(obj), task.size_range(obj)
 
 
 def release_scales(task: TaskSpec, obj: ObjectSpec) -> tuple[float, ...]:
@@ -183,8 +177,7 @@ def distractor_toys() -> list[tuple[str, list, str]]:
     rng = np.random.default_rng(DISTRACTOR_SEED)
     toys = []
     for index in range(1, DISTRACTOR_COUNT + 1):
-        primitives, _ = make_toy(rng)
-        color = list(NAMED_COLORS)[int(rng.integers(len(NAMED_COLORS)))]
+        primitives, _, color = draw_toy(rng, tuple(NAMED_COLORS))
         toys.append((f"toy_{index:02d}", primitives, color))
     return toys
 

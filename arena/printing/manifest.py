@@ -16,7 +16,7 @@ from arena.printing import bed, checks, features, mesh
 from arena.printing.checks import CheckReport
 from arena.printing.export import DISTRACTOR_COUNT, DISTRACTOR_SEED, PrintItem, release_scales, scale_range
 from arena.printing.features import printable_object
-from arena.task_spec import TaskSpec
+from arena.spec.task import TaskSpec
 
 #: Density used for the mass estimate: PLA, solid (a 100%-infill upper bound), grams per cubic centimetre.
 DENSITY_G_CM3 = 1.24
@@ -115,7 +115,7 @@ def manifest_text(
     }
     if distractors:
         data["distractors"] = {
-            "generator": "arena.perturbations.toys.make_toy",
+            "generator": "arena.objects.toys.draw_toy",
             "seed": DISTRACTOR_SEED,
             "count": DISTRACTOR_COUNT,
         }

@@ -17,10 +17,10 @@ import trimesh
 import yaml
 from PIL import Image
 
-from arena.colors import rgba
 from arena.geometry import quat_to_mat
 from arena.printing.mesh import MM_PER_M, affine, part_frames
-from arena.task_spec import load_task
+from arena.spec.colors import rgba
+from arena.spec.task import load_task
 
 #: Gap between neighbouring objects on the floor (metres).
 SPACING = 0.05

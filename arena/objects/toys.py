@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from arena.objects.primitives import Primitive
+from arena.objects.primitives import PRIMITIVE_SIZES, Primitive
 
 BASES = ("cuboid", "cylinder", "ring")
 MIDDLES = ("cuboid", "cylinder")
@@ -71,6 +71,16 @@ def make_toy(rng: np.random.Generator) -> tuple[list[Primitive], float]:
     return primitives, radius
 
 
+def draw_toy(rng: np.random.Generator, palette: Sequence[str]) -> tuple[list[Primitive], float, str]:
+    """One toy and its colour, the colour drawn right after the shape from the same stream.
+
+    The Distractors axis and the printed toy set both draw toys with this, so simulation and print agree.
+    Returns the primitives, the footprint radius (metres) and a colour name out of ``palette``.
+    """
+    primitives, radius = make_toy(rng)
+    return primitives, radius, palette[int(rng.integers(len(palette)))]
+
+
 def primitives_to_json(primitives: Sequence[Primitive]) -> list[dict[str, Any]]:
     """Plain JSON form of primitives (stored in EpisodeConfig)."""
     return [
@@ -85,5 +95,12 @@ def primitives_to_json(primitives: Sequence[Primitive]) -> list[dict[str, Any]]:
 
 
 def primitives_from_json(raw: Sequence[dict[str, Any]]) -> tuple[Primitive, ...]:
-    """Inverse of :func:`primitives_to_json`."""
-    return tuple(Primitive(p["kind"], tuple(p["size"]), tuple(p["pos"]), tuple(p["quat"])) for p in raw)
+    """Inverse of :func:`primitives_to_json`; raises ``TypeError`` on a malformed entry."""
+    primitives = []
+    for p in raw:
+        if p["kind"] not in PRIMITIVE_SIZES or len(p["size"]) != PRIMITIVE_SIZES[p["kind"]]:
+            raise TypeError(f"bad primitive {p!r}; kinds and size lengths: {PRIMITIVE_SIZES}")
+        if len(p["pos"]) != 3 or len(p["quat"]) != 4:
+            raise TypeError(f"bad primitive {p!r}: pos needs 3 numbers, quat 4")
+        primitives.append(Primitive(p["kind"], tuple(p["size"]), tuple(p["pos"]), tuple(p["quat"])))
+    return tuple(primitives)

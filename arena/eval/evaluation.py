@@ -6,23 +6,41 @@ import time
 from pathlib import Path
 from typing import Any
 
+import gymnasium as gym
 from tqdm import tqdm
 
-from arena.episode import PROTOCOL_VERSION
-from arena.episode_runner import EpisodeRunner, RunSettings, run_episode
 from arena.errors import ArenaError
-from arena.perturbations import axis_applies
-from arena.protocol import EpisodeKey, episode_grid
-from arena.results import ResultsWriter, result_key
-from arena.task_spec import load_task
+from arena.eval.policies import build_policy, declared_obs_mode, resolve_policy
+from arena.eval.protocol import EpisodeKey, episode_grid
+from arena.eval.results import RESULTS_FILE, ResultsWriter, result_key
+from arena.eval.runner import EpisodeRunner, RunSettings, run_episode
+from arena.registration import env_id
+from arena.spec.axes import axis_applies
+from arena.spec.episode import PROTOCOL_VERSION
+from arena.spec.task import load_task
 
 BACKENDS = ("local", "ray")
-__all__ = ["BACKENDS", "evaluate", "run_episode"]
+__all__ = ["BACKENDS", "check_policy", "evaluate", "run_episode"]
 
 
 def applicable_grid(tasks: list[str], axes: list[str], episodes: int, policy: str) -> list[EpisodeKey]:
     """The protocol episodes of a grid, without cells whose axis does not apply to the task (reported n/a)."""
     return [k for k in episode_grid(tasks, axes, episodes, policy) if axis_applies(k.axis, load_task(k.task))]
+
+
+def check_policy(policy_name: str, task: str, obs_mode: str | None = None) -> str:
+    """Load and build the policy once on ``task`` before any worker starts; return the observation mode to use.
+
+    An unknown name, an entry point that does not import or a factory that fails (a checkpoint that does not
+    load, a server that does not answer) raises one :class:`~arena.errors.ArenaError` before anything is recorded.
+    """
+    mode = obs_mode or declared_obs_mode(resolve_policy(policy_name))
+    env = gym.make(env_id(task), obs_mode=mode)
+    try:
+        build_policy(policy_name, env)
+    finally:
+        env.close()
+    return mode
 
 
 def _check_resumable(writer: ResultsWriter, policy: str) -> None:
@@ -50,7 +68,7 @@ def evaluate(
     backend: str = "local",
     ray_address: str | None = None,
     videos: int = 0,
-    obs_mode: str = "state",
+    obs_mode: str | None = None,
     max_steps: int | None = None,
     step_timeout: float = 60.0,
     progress: bool = True,
@@ -62,13 +80,19 @@ def evaluate(
         backend: ``local`` or ``ray``.
         ray_address: Ray cluster address (``auto``, ``host:port``); None starts a local Ray instance.
         videos: Record the first N episodes of each cell; -1 records failures only.
+        obs_mode: Observations the envs produce; None takes what the policy declares.
         step_timeout: Seconds a policy step may take before the episode is recorded as a timeout (local
             workers; Ray enforces a per-episode limit instead).
     """
     if backend not in BACKENDS:
         raise ArenaError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
     out_dir = Path(out_dir)
-    writer = ResultsWriter(out_dir / "results.jsonl")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ArenaError(f"--out {out_dir} is a file; give a folder for results.jsonl and the report")
+    if not tasks or not axes:
+        raise ArenaError("nothing to evaluate: give at least one task and one axis")
+    obs_mode = check_policy(policy_name, tasks[0], obs_mode)
+    writer = ResultsWriter(out_dir / RESULTS_FILE)
     _check_resumable(writer, policy_name)
     keys = writer.pending(applicable_grid(tasks, axes, episodes, policy_name))
     settings = RunSettings(
@@ -89,7 +113,7 @@ def evaluate(
 
     try:
         if backend == "ray":
-            from arena.ray_backend import run_ray
+            from arena.eval.ray_backend import run_ray
 
             run_ray(keys, settings, on_record, address=ray_address, num_cpus=workers or None)
         elif workers == 0:
@@ -100,7 +124,7 @@ def evaluate(
             finally:
                 runner.close()
         else:
-            from arena.local_backend import LocalPool
+            from arena.eval.local_backend import LocalPool
 
             pool = LocalPool(settings, min(workers, max(1, len(keys))), step_timeout)
             try:

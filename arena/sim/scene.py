@@ -9,20 +9,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import mujoco
 import numpy as np
 
-from arena.cameras import CAMERA_FOVY, CAMERA_RIGS, CAMERAS, EXTERNAL_CAMERAS
-from arena.colors import rgba
 from arena.geometry import look_at_quat, quat_from_yaw
 from arena.objects import Part, Primitive
-from arena.perturbations.textures import TEXTURE_SIZE
-from arena.perturbations.toys import primitives_from_json
 from arena.robot import load_panda_spec
-from arena.scene_state import TABLE_GEOM
-from arena.task_spec import ObjectSpec, TaskSpec
+from arena.sim import naming
+from arena.sim.cameras import CAMERA_FOVY, CAMERA_RIGS
+from arena.spec.axes import PlacedToy
+from arena.spec.colors import rgba
+from arena.spec.task import ObjectSpec, TaskSpec
+from arena.spec.textures import TEXTURE_SIZE
 
 TABLE_HALF = (0.65, 0.75, 0.02)
 TABLE_CENTER_X = 0.35
@@ -39,7 +38,7 @@ LIGHTS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float], 
     "light_key": ((0.9, 0.6, 1.6), (-0.35, -0.3, -1.0), 0.65),
     "light_fill": ((0.2, -0.8, 1.4), (0.2, 0.5, -1.0), 0.35),
 }
-__all__ = ["CAMERAS", "EXTERNAL_CAMERAS", "SceneOptions", "build_scene_spec"]
+__all__ = ["SceneOptions", "build_scene_spec"]
 
 _GEOM_TYPES = {
     "box": mujoco.mjtGeom.mjGEOM_BOX,
@@ -51,22 +50,26 @@ _JOINT_TYPES = {"hinge": mujoco.mjtJoint.mjJNT_HINGE, "slide": mujoco.mjtJoint.m
 
 @dataclass(frozen=True)
 class SceneOptions:
-    """Spec-stage settings of a scene.
+    """Spec-stage settings of a scene: what must be decided before compiling.
 
     Attributes:
         object_scales: Object name to uniform scale factor (ObjectSize / ReceiverSize axes).
-        distractors: Distractor toys as stored by the Distractors axis (colour, x, y, yaw, primitives).
+        distractors: Distractor toys (Distractors axis).
         max_image_size: Largest offscreen image side the model allows.
     """
 
     object_scales: Mapping[str, float] = field(default_factory=dict)
-    distractors: tuple[Mapping[str, Any], ...] = ()
+    distractors: tuple[PlacedToy, ...] = ()
     max_image_size: int = 1024
 
     def key(self) -> str:
         """Canonical text identifying the compiled scene these options produce."""
         return json.dumps(
-            {"scales": dict(self.object_scales), "distractors": list(self.distractors), "size": self.max_image_size},
+            {
+                "scales": dict(self.object_scales),
+                "distractors": [toy.to_json() for toy in self.distractors],
+                "size": self.max_image_size,
+            },
             sort_keys=True,
         )
 
@@ -100,20 +103,24 @@ def _add_primitive_geom(body: mujoco.MjsBody, name: str, primitive: Primitive, *
 
 def _add_environment(spec: mujoco.MjSpec) -> None:
     world = spec.worldbody
-    texture_slot(spec, "table_texture")
-    texture_slot(spec, "background_texture")
-    spec.add_material(name="table", rgba=[0.62, 0.5, 0.38, 1.0], texrepeat=[6, 6], texuniform=True)
-    spec.add_material(name="wall", rgba=[0.78, 0.8, 0.82, 1.0], texrepeat=[3, 3], texuniform=True)
-    spec.add_material(name="floor", rgba=[0.35, 0.35, 0.38, 1.0], texrepeat=[4, 4], texuniform=True)
+    texture_slot(spec, naming.TABLE_TEXTURE)
+    texture_slot(spec, naming.BACKGROUND_TEXTURE)
+    spec.add_material(name=naming.TABLE_MATERIAL, rgba=[0.62, 0.5, 0.38, 1.0], texrepeat=[6, 6], texuniform=True)
+    spec.add_material(name=naming.WALL_MATERIAL, rgba=[0.78, 0.8, 0.82, 1.0], texrepeat=[3, 3], texuniform=True)
+    spec.add_material(name=naming.FLOOR_MATERIAL, rgba=[0.35, 0.35, 0.38, 1.0], texrepeat=[4, 4], texuniform=True)
     world.add_geom(
-        name="floor", type=mujoco.mjtGeom.mjGEOM_PLANE, size=[4, 4, 0.05], pos=[0, 0, -TABLE_HEIGHT], material="floor"
+        name="floor",
+        type=mujoco.mjtGeom.mjGEOM_PLANE,
+        size=[4, 4, 0.05],
+        pos=[0, 0, -TABLE_HEIGHT],
+        material=naming.FLOOR_MATERIAL,
     )
     world.add_geom(
-        name=TABLE_GEOM,
+        name=naming.TABLE_GEOM,
         type=mujoco.mjtGeom.mjGEOM_BOX,
         size=TABLE_HALF,
         pos=[TABLE_CENTER_X, 0.0, -TABLE_HALF[2]],
-        material="table",
+        material=naming.TABLE_MATERIAL,
         friction=[1.0, 0.005, 0.0001],
     )
     leg_half = (TABLE_HEIGHT - 2 * TABLE_HALF[2]) / 2
@@ -127,13 +134,19 @@ def _add_environment(spec: mujoco.MjSpec) -> None:
                 sy * (TABLE_HALF[1] - 0.05),
                 -2 * TABLE_HALF[2] - leg_half,
             ],
-            material="table",
+            material=naming.TABLE_MATERIAL,
             contype=0,
             conaffinity=0,
         )
     for name, (center, half) in WALLS.items():
         world.add_geom(
-            name=name, type=mujoco.mjtGeom.mjGEOM_BOX, size=half, pos=center, material="wall", contype=0, conaffinity=0
+            name=name,
+            type=mujoco.mjtGeom.mjGEOM_BOX,
+            size=half,
+            pos=center,
+            material=naming.WALL_MATERIAL,
+            contype=0,
+            conaffinity=0,
         )
     for name, (pos, direction, intensity) in LIGHTS.items():
         world.add_light(
@@ -155,11 +168,11 @@ def _add_environment(spec: mujoco.MjSpec) -> None:
 def _add_part(
     spec: mujoco.MjSpec, parent: mujoco.MjsBody, obj: ObjectSpec, part: Part, material: str
 ) -> mujoco.MjsBody:
-    body = parent.add_body(name=f"{obj.name}/{part.name}", pos=part.pos, quat=part.quat)
+    body = parent.add_body(name=naming.object_body(obj.name, part.name), pos=part.pos, quat=part.quat)
     if part.joint is not None:
         joint = part.joint
         body.add_joint(
-            name=f"{obj.name}/{part.name}",
+            name=naming.object_joint(obj.name, part.name),
             type=_JOINT_TYPES[joint.kind],
             axis=joint.axis,
             pos=joint.pos,
@@ -173,7 +186,7 @@ def _add_part(
     for k, primitive in enumerate(part.primitives):
         _add_primitive_geom(
             body,
-            f"{obj.name}/{part.name}/{k}",
+            naming.object_geom(obj.name, part.name, k),
             primitive,
             material=material,
             density=obj.density,
@@ -185,25 +198,27 @@ def _add_part(
             group=1,
         )
     for site, pos in part.sites.items():
-        body.add_site(name=f"{obj.name}/{site}", pos=pos, size=[0.004, 0, 0], group=5, rgba=[1, 0, 1, 1])
+        body.add_site(name=naming.object_site(obj.name, site), pos=pos, size=[0.004, 0, 0], group=5, rgba=[1, 0, 1, 1])
     return body
 
 
 def _add_object(spec: mujoco.MjSpec, obj: ObjectSpec, scale: float) -> None:
     shape = obj.shape.scaled(scale)
-    material = f"{obj.name}/material"
-    texture_slot(spec, f"{obj.name}/texture")
+    material = naming.object_material(obj.name)
+    texture_slot(spec, naming.object_texture(obj.name))
     spec.add_material(name=material, rgba=list(rgba(obj.color)))  # a texture spans each face once
     bodies: dict[str, mujoco.MjsBody] = {}
     for part in shape.parts():
         parent = spec.worldbody if part.parent is None else bodies[part.parent]
         bodies[part.name] = _add_part(spec, parent, obj, part, material)
         if part.parent is None and shape.free:
-            bodies[part.name].add_freejoint(name=f"{obj.name}/free")
+            bodies[part.name].add_freejoint(name=naming.free_joint(obj.name))
         if part.parent is not None and part.joint is not None:
             # A jointed part moves within its joint's range; contacts with its parent (a hinge barrel, a drawer's
             # runners) would only add friction the real, clearance-fitted part does not have.
-            spec.add_exclude(bodyname1=f"{obj.name}/{part.parent}", bodyname2=f"{obj.name}/{part.name}")
+            spec.add_exclude(
+                bodyname1=naming.object_body(obj.name, part.parent), bodyname2=naming.object_body(obj.name, part.name)
+            )
 
 
 def build_scene_spec(task: TaskSpec, options: SceneOptions | None = None) -> mujoco.MjSpec:
@@ -223,20 +238,21 @@ def build_scene_spec(task: TaskSpec, options: SceneOptions | None = None) -> muj
     return spec
 
 
-def _add_distractor(spec: mujoco.MjSpec, index: int, toy: Mapping[str, Any]) -> None:
+def _add_distractor(spec: mujoco.MjSpec, index: int, toy: PlacedToy) -> None:
     """A free-standing toy at its sampled pose; it settles with the scene before the episode starts."""
-    name = f"distractor_{index}"
-    spec.add_material(name=f"{name}/material", rgba=list(rgba(toy["color"])))
+    name = naming.distractor(index)
+    material = naming.object_material(name)
+    spec.add_material(name=material, rgba=list(rgba(toy.color)))
     body = spec.worldbody.add_body(
-        name=f"{name}/body", pos=[toy["x"], toy["y"], 0.0005], quat=quat_from_yaw(toy["yaw"])
+        name=naming.object_body(name, "body"), pos=[toy.x, toy.y, 0.0005], quat=quat_from_yaw(toy.yaw)
     )
-    body.add_freejoint(name=f"{name}/free")
-    for k, primitive in enumerate(primitives_from_json(toy["primitives"])):
+    body.add_freejoint(name=naming.free_joint(name))
+    for k, primitive in enumerate(toy.primitives):
         _add_primitive_geom(
             body,
-            f"{name}/body/{k}",
+            naming.object_geom(name, "body", k),
             primitive,
-            material=f"{name}/material",
+            material=material,
             density=400.0,
             condim=4,
             priority=1,

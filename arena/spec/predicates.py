@@ -1,18 +1,35 @@
 """Declarative success predicates: each YAML ``success`` entry names one of these with its arguments.
 
 A predicate is checked against the task's objects when the task file loads (bad names fail early) and is
-evaluated on the live :class:`arena.scene.SceneState` after every control step.
+evaluated after every control step on a :class:`SceneQuery`, the privileged view of the simulation that the sim
+layer implements (:class:`arena.sim.scene_state.SceneState`). Nothing here imports the simulator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from arena.scene_state import SceneState
+from arena.errors import TaskSpecError
+
+
+class PredicateError(TaskSpecError):
+    """A success predicate that names an unknown predicate, object or argument."""
+
+
+class SceneQuery(Protocol):
+    """The questions predicates ask of a running simulation (positions in metres, world frame)."""
+
+    def touching(self, first: str, second: str) -> bool: ...
+    def touching_table(self, name: str) -> bool: ...
+    def touching_gripper(self, name: str) -> bool: ...
+    def grasped(self, name: str) -> bool: ...
+    def site_pos(self, obj: str, site: str) -> np.ndarray: ...
+    def footprint_radius(self, name: str) -> float: ...
+    def joint_value(self, obj: str, joint: str) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -24,7 +41,7 @@ class PredicateSignature:
     objects: tuple[str, ...] = ()
 
 
-def _on_top_of(state: SceneState, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
+def _on_top_of(state: SceneQuery, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
     """``object`` rests on ``support``: touching it, above it, and not touching the table."""
     return (
         state.touching(object, support)
@@ -33,17 +50,17 @@ def _on_top_of(state: SceneState, object: str, support: str) -> bool:  # noqa: A
     )
 
 
-def _released(state: SceneState, object: str) -> bool:  # noqa: A002
+def _released(state: SceneQuery, object: str) -> bool:  # noqa: A002
     """Neither finger touches ``object``."""
     return not state.touching_gripper(object)
 
 
-def _grasped(state: SceneState, object: str) -> bool:  # noqa: A002
+def _grasped(state: SceneQuery, object: str) -> bool:  # noqa: A002
     """Both fingers touch ``object``."""
     return state.grasped(object)
 
 
-def _inside_region(state: SceneState, object: str, region: str, radius: float | None = None) -> bool:  # noqa: A002
+def _inside_region(state: SceneQuery, object: str, region: str, radius: float | None = None) -> bool:  # noqa: A002
     """The centre of ``object`` lies within ``radius`` metres (default: the region's footprint) of ``region``."""
     limit = state.footprint_radius(region) if radius is None else float(radius)
     offset = state.site_pos(object, "center")[:2] - state.site_pos(region, "center")[:2]
@@ -51,7 +68,7 @@ def _inside_region(state: SceneState, object: str, region: str, radius: float | 
 
 
 def _joint_beyond(
-    state: SceneState,
+    state: SceneQuery,
     object: str,  # noqa: A002
     joint: str,
     greater_than: float | None = None,
@@ -79,34 +96,36 @@ COMBINATORS = ("all", "any")
 
 
 def check_predicate(tree: Any, object_names: set[str], where: str) -> None:
-    """Validate a predicate tree; raise ``ValueError`` naming ``where``, the bad field and what is allowed."""
+    """Validate a predicate tree; raise :class:`PredicateError` naming ``where``, the field and what is allowed."""
     if not isinstance(tree, Mapping) or len(tree) != 1:
-        raise ValueError(
+        raise PredicateError(
             f"{where}: expected a mapping with exactly one key out of {sorted(PREDICATES) + list(COMBINATORS)}"
         )
     ((name, args),) = tree.items()
     if name in COMBINATORS:
         if not isinstance(args, list) or not args:
-            raise ValueError(f"{where}.{name}: expected a non-empty list of predicates")
+            raise PredicateError(f"{where}.{name}: expected a non-empty list of predicates")
         for index, child in enumerate(args):
             check_predicate(child, object_names, f"{where}.{name}[{index}]")
         return
     if name not in PREDICATES:
-        raise ValueError(f"{where}: unknown predicate {name!r}; valid: {sorted(PREDICATES) + list(COMBINATORS)}")
+        raise PredicateError(f"{where}: unknown predicate {name!r}; valid: {sorted(PREDICATES) + list(COMBINATORS)}")
     signature = PREDICATES[name][1]
     if not isinstance(args, Mapping):
-        raise ValueError(f"{where}.{name}: expected a mapping of arguments {list(signature.required)}")
+        raise PredicateError(f"{where}.{name}: expected a mapping of arguments {list(signature.required)}")
     missing = set(signature.required) - set(args)
     extra = set(args) - set(signature.required) - set(signature.optional)
     if missing or extra:
-        raise ValueError(
+        raise PredicateError(
             f"{where}.{name}: missing {sorted(missing)} / unexpected {sorted(extra)}; "
             f"required {list(signature.required)}, optional {list(signature.optional)}"
         )
     for field in signature.objects:
         value = str(args[field])
         if "{" not in value and value not in object_names:
-            raise ValueError(f"{where}.{name}.{field}: unknown object {value!r}; task objects: {sorted(object_names)}")
+            raise PredicateError(
+                f"{where}.{name}.{field}: unknown object {value!r}; task objects: {sorted(object_names)}"
+            )
 
 
 def resolve(tree: Any, variables: Mapping[str, str]) -> Any:
@@ -120,7 +139,7 @@ def resolve(tree: Any, variables: Mapping[str, str]) -> Any:
     return tree
 
 
-def evaluate(tree: Mapping[str, Any], state: SceneState) -> bool:
+def evaluate(tree: Mapping[str, Any], state: SceneQuery) -> bool:
     """Evaluate a resolved predicate tree on the current simulation state."""
     ((name, args),) = tree.items()
     if name == "all":

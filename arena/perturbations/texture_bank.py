@@ -1,8 +1,7 @@
-"""Procedural texture bank: 240 deterministic 64x64 RGB textures in eight families, split train/test.
+"""Procedural texture bank: 240 deterministic 64x64 RGB textures in eight families.
 
-Textures are generated with numpy from their index alone (no files, no network), once per process, in about a
-second. Every fifth texture (index % 5 == 4) is held out as the test split, so a policy trained with texture
-randomisation on ``train`` is evaluated on textures it has never seen.
+Textures are generated with numpy from their index alone (no files, no network), once per process, in about
+0.2 s. Which indices form the train and test splits is spec-layer knowledge (:mod:`arena.spec.textures`).
 """
 
 from __future__ import annotations
@@ -11,13 +10,10 @@ from functools import cache
 
 import numpy as np
 
-from arena.colors import NAMED_COLORS
 from arena.errors import UnknownNameError
+from arena.spec.colors import NAMED_COLORS
+from arena.spec.textures import BANK_SIZE, FAMILIES, TEXTURE_SIZE
 
-TEXTURE_SIZE = 64
-BANK_SIZE = 240
-FAMILIES = ("noise", "stripes", "checks", "wood", "marble", "fabric", "speckle", "gradient")
-SPLITS = ("train", "test", "all")
 _BANK_SEED = 20_261_126
 _PALETTE = np.array(list(NAMED_COLORS.values()))
 
@@ -102,18 +98,3 @@ def make_texture(index: int) -> np.ndarray:
 def texture_bank() -> np.ndarray:
     """All textures, shape (240, 64, 64, 3), generated once per process."""
     return np.stack([make_texture(i) for i in range(BANK_SIZE)])
-
-
-def split_indices(split: str) -> tuple[int, ...]:
-    """Texture indices of a split: ``train`` (192), ``test`` (48, held out) or ``all``."""
-    if split not in SPLITS:
-        raise UnknownNameError(f"unknown texture split {split!r}; valid: {', '.join(SPLITS)}")
-    if split == "all":
-        return tuple(range(BANK_SIZE))
-    held_out = split == "test"
-    return tuple(i for i in range(BANK_SIZE) if (i % 5 == 4) == held_out)
-
-
-def texture_family(index: int) -> str:
-    """Family name of texture ``index``."""
-    return FAMILIES[index % len(FAMILIES)]

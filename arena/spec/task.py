@@ -15,18 +15,19 @@ from typing import Any
 
 import yaml
 
-from arena import predicates
-from arena.axis_names import RANGED_AXES
-from arena.colors import NAMED_COLORS
 from arena.errors import TaskSpecError, UnknownNameError
 from arena.objects import Shape, make_shape
 from arena.paths import task_dir
+from arena.spec import predicates
+from arena.spec.axis_names import DEFAULT_RANGES, RANGED_AXES, SIZE_AXIS_BY_ROLE
+from arena.spec.cameras import CAMERAS
+from arena.spec.colors import NAMED_COLORS
+from arena.spec.skills import PlanError, check_plan
 
 ROLES = ("MO", "RO")
 _TOP_LEVEL = {
     "name": True,
     "description": True,
-    "randomizations": True,
     "success_conditions": True,
     "max_steps": True,
     "objects": True,
@@ -36,6 +37,7 @@ _TOP_LEVEL = {
     "variants": False,
     "min_separation": False,
     "perturbations": False,
+    "video_camera": False,
 }
 _OBJECT_FIELDS = {"name", "role", "shape", "params", "color", "density", "friction", "spawn", "initial_joints"}
 
@@ -69,7 +71,6 @@ class TaskSpec:
 
     name: str
     description: str
-    randomizations: str
     success_conditions: str
     max_steps: int
     objects: tuple[ObjectSpec, ...]
@@ -79,6 +80,7 @@ class TaskSpec:
     variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     min_separation: float = 0.03
     perturbations: Mapping[str, Any] = field(default_factory=dict)
+    video_camera: str = "front"
     source: str = ""
 
     def object(self, name: str) -> ObjectSpec:
@@ -91,6 +93,32 @@ class TaskSpec:
     def objects_with_role(self, role: str) -> tuple[ObjectSpec, ...]:
         """Objects whose role is ``role`` (``MO`` or ``RO``)."""
         return tuple(spec for spec in self.objects if spec.role == role)
+
+    def axis_range(self, axis: str) -> tuple[float, float]:
+        """Scale-factor range of a ranged axis (ObjectSize, ReceiverSize, Mass): the task's or the default."""
+        if axis not in RANGED_AXES:
+            raise UnknownNameError(f"axis {axis!r} has no per-task range; ranged axes: {', '.join(RANGED_AXES)}")
+        low, high = self.perturbations.get(axis, DEFAULT_RANGES[axis])
+        return float(low), float(high)
+
+    def size_axis(self, obj: ObjectSpec) -> str:
+        """The axis that scales ``obj``: ObjectSize for MO objects, ReceiverSize for RO objects."""
+        return SIZE_AXIS_BY_ROLE[obj.role]
+
+    def size_range(self, obj: ObjectSpec) -> tuple[float, float]:
+        """Scale range ``obj`` may take under its size axis."""
+        return self.axis_range(self.size_axis(obj))
+
+    @property
+    def colour_named_objects(self) -> tuple[str, ...]:
+        """Objects some instruction template names by colour (``{<object>_color}``), in task order."""
+        used = {name for template in self.instructions for name in _template_fields(template)}
+        return tuple(o.name for o in self.objects if f"{o.name}_color" in used)
+
+    @property
+    def randomizations(self) -> str:
+        """What varies between unperturbed episodes, in words, generated from the fields (never drifts)."""
+        return describe_randomizations(self)
 
 
 def _fail(path: Path, where: str, message: str) -> TaskSpecError:
@@ -129,7 +157,7 @@ def _parse_object(path: Path, index: int, raw: Any) -> ObjectSpec:
         raise _fail(path, f"{where}.role", f"got {raw['role']!r}; allowed: {list(ROLES)}")
     try:
         shape = make_shape(str(raw["shape"]), dict(raw.get("params") or {}))
-    except (UnknownNameError, TypeError) as error:
+    except UnknownNameError as error:
         raise _fail(path, f"{where}.shape", str(error)) from None
     color = raw.get("color", "gray")
     if color not in NAMED_COLORS:
@@ -163,6 +191,50 @@ def _parse_object(path: Path, index: int, raw: Any) -> ObjectSpec:
     )
 
 
+def _check_distinct_named_colours(path: Path, objects: tuple[ObjectSpec, ...], instructions: list[str]) -> None:
+    """Objects an instruction names by colour must be told apart by it: their nominal colours differ."""
+    used = {name for template in instructions for name in _template_fields(template)}
+    named = [o for o in objects if f"{o.name}_color" in used]
+    seen: dict[str, str] = {}
+    for obj in named:
+        if obj.color in seen:
+            raise _fail(
+                path,
+                "objects",
+                f"{seen[obj.color]} and {obj.name} are both {obj.color} and the instructions name them by colour; "
+                "give them different colours",
+            )
+        seen[obj.color] = obj.name
+
+
+def _metres(value: float) -> str:
+    return f"{value:g} m"
+
+
+def describe_randomizations(task: TaskSpec) -> str:
+    """The task's randomisation, in words, from its fields (spawn regions, joints, variants, templates)."""
+    sentences = []
+    for obj in task.objects:
+        spawn = obj.spawn
+        text = (
+            f"{obj.name} ({obj.role}) position uniform in x {spawn.x[0]:g}-{_metres(spawn.x[1])}, "
+            f"y {spawn.y[0]:g}-{_metres(spawn.y[1])}"
+        )
+        if spawn.yaw != (0.0, 0.0):
+            text += f", yaw uniform in [{spawn.yaw[0]:g}, {spawn.yaw[1]:g}] rad"
+        for joint, (low, high) in obj.initial_joints.items():
+            text += f"; joint {joint} starts uniform in [{low:g}, {high:g}]"
+        sentences.append(text + ".")
+    if len(task.objects) > 1:
+        sentences.append(
+            f"Footprints (at the largest size the size axes draw) stay at least {task.min_separation * 100:g} cm apart."
+        )
+    for name, values in task.variants.items():
+        sentences.append(f"Variant {name} uniform among {', '.join(values)}.")
+    sentences.append(f"Instruction template uniform among {len(task.instructions)} paraphrases.")
+    return " ".join(sentences)
+
+
 def parse_task(path: Path, raw: Any) -> TaskSpec:
     """Validate a parsed YAML document; raise :class:`TaskSpecError` naming file, field and what is allowed."""
     if not isinstance(raw, Mapping):
@@ -175,7 +247,7 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
             raise _fail(path, key, "missing (required)")
     if raw["name"] != path.stem:
         raise _fail(path, "name", f"must equal the file name {path.stem!r}, got {raw['name']!r}")
-    for key in ("description", "randomizations", "success_conditions"):
+    for key in ("description", "success_conditions"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise _fail(path, key, "expected a non-empty text")
     if not isinstance(raw["max_steps"], int) or raw["max_steps"] <= 0:
@@ -206,13 +278,11 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
             )
     try:
         predicates.check_predicate(raw["success"], set(names), "success")
-    except ValueError as error:
+    except predicates.PredicateError as error:
         raise TaskSpecError(f"{path.name}: field {error}") from None
-    from arena.policies.expert import check_plan  # skills live with the expert policy
-
     try:
         check_plan(raw["expert"], set(names))
-    except ValueError as error:
+    except PlanError as error:
         raise TaskSpecError(f"{path.name}: field {error}") from None
     separation = raw.get("min_separation", 0.03)
     if not isinstance(separation, int | float) or separation < 0:
@@ -227,10 +297,13 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
         if low <= 0:
             raise _fail(path, f"perturbations.{axis}", f"scale factors must be positive, got {bounds!r}")
     perturbations = {axis: _range(path, axis, bounds) for axis, bounds in perturbations.items()}
+    _check_distinct_named_colours(path, objects, instructions)
+    video_camera = raw.get("video_camera", "front")
+    if video_camera not in CAMERAS:
+        raise _fail(path, "video_camera", f"got {video_camera!r}; allowed: {list(CAMERAS)}")
     return TaskSpec(
         name=raw["name"],
         description=raw["description"].strip(),
-        randomizations=raw["randomizations"].strip(),
         success_conditions=raw["success_conditions"].strip(),
         max_steps=raw["max_steps"],
         objects=objects,
@@ -240,6 +313,7 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
         variants=variants,
         min_separation=float(separation),
         perturbations=dict(perturbations),
+        video_camera=video_camera,
         source=str(path),
     )
 

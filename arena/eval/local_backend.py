@@ -11,13 +11,13 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from arena.episode_runner import EpisodeRunner, RunSettings, error_record
-from arena.protocol import EpisodeKey
+from arena.eval.protocol import EpisodeKey
+from arena.eval.runner import EpisodeRunner, RunSettings, error_record
+from arena.eval.scheduling import RetryQueue
 
 _POLL_SECONDS = 0.1
 
@@ -79,11 +79,11 @@ class LocalPool:
 
     def run(self, keys: Iterable[EpisodeKey], on_record: Callable[[dict[str, Any]], None]) -> None:
         """Play every key; ``on_record`` receives each finished record (in completion order)."""
-        pending: deque[tuple[EpisodeKey, int]] = deque((key, 0) for key in keys)
+        pending = RetryQueue(keys)
         while pending or any(w.job is not None for w in self._workers):
             for worker in self._workers:
                 if worker.job is None and pending:
-                    worker.job, worker.attempt = pending.popleft()
+                    worker.job, worker.attempt = pending.pop()
                     worker.started = time.time()
                     worker.heartbeat.value = time.time() + 30.0  # grace period for start-up and env building
                     worker.jobs.put(worker.job)
@@ -103,12 +103,11 @@ class LocalPool:
                 if not worker.process.is_alive():
                     key, attempt, code = worker.job, worker.attempt, worker.process.exitcode
                     self._replace(worker)
-                    if attempt == 0:
-                        pending.appendleft((key, 1))
-                    else:
-                        on_record(
-                            error_record(key, f"worker process died twice (exit code {code})", now - worker.started)
-                        )
+                    failed = pending.worker_lost(
+                        key, attempt, "worker process died", f"exit code {code}", now - worker.started
+                    )
+                    if failed is not None:
+                        on_record(failed)
                 elif now - worker.heartbeat.value > self.step_timeout:
                     key = worker.job
                     self._replace(worker)

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from arena.axis_names import AXIS_NAMES, NONE_AXIS
-from arena.perturbations import axis_applies
-from arena.results import read_results
-from arena.task_spec import load_task, task_names
+from arena.eval.results import read_results
+from arena.spec.axes import axis_applies
+from arena.spec.axis_names import AXIS_NAMES, NONE_AXIS
+from arena.spec.task import load_task, task_names
 
 BOOTSTRAP_SAMPLES = 2000
 
@@ -135,9 +135,7 @@ def _figure_png(fig) -> bytes:
 
 def _heatmap(summary: dict, policy: str, tasks: list[str], axes: list[str]) -> bytes:
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # a Figure draws without pyplot, leaving the caller's backend alone
 
     grid = np.full((len(tasks), len(axes)), np.nan)
     for i, task in enumerate(tasks):
@@ -145,7 +143,8 @@ def _heatmap(summary: dict, policy: str, tasks: list[str], axes: list[str]) -> b
             cell = summary.get((policy, task, axis))
             if cell is not None:
                 grid[i, j] = cell["rate"]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(axes), 1.2 + 0.45 * len(tasks)))
+    fig = Figure(figsize=(1.0 + 0.62 * len(axes), 1.2 + 0.45 * len(tasks)))
+    ax = fig.subplots()
     cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#d9d9d9")
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     for i, task in enumerate(tasks):
@@ -160,23 +159,19 @@ def _heatmap(summary: dict, policy: str, tasks: list[str], axes: list[str]) -> b
     ax.set_yticks(range(len(tasks)), tasks, fontsize=8)
     ax.set_title(f"Success rate: {policy}", fontsize=10)
     fig.colorbar(image, ax=ax, fraction=0.03)
-    data = _figure_png(fig)
-    plt.close(fig)
-    return data
+    return _figure_png(fig)
 
 
 def _drop_chart(per_policy: dict[str, list[AxisSummary]]) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     axes = [
         a
         for a in AXIS_NAMES
         if a != NONE_AXIS and any(s.axis == a and s.change is not None for v in per_policy.values() for s in v)
     ]
-    fig, ax = plt.subplots(figsize=(1.2 + 0.55 * max(len(axes), 1), 3.6))
+    fig = Figure(figsize=(1.2 + 0.55 * max(len(axes), 1), 3.6))
+    ax = fig.subplots()
     width = 0.8 / max(len(per_policy), 1)
     for k, (policy, summaries) in enumerate(per_policy.items()):
         by_axis = {s.axis: s for s in summaries}
@@ -196,9 +191,7 @@ def _drop_chart(per_policy: dict[str, list[AxisSummary]]) -> bytes:
     ax.set_ylabel("change vs None (%)")
     ax.set_title("Relative change in task-averaged success (95% bootstrap over tasks)", fontsize=10)
     ax.legend(fontsize=8)
-    data = _figure_png(fig)
-    plt.close(fig)
-    return data
+    return _figure_png(fig)
 
 
 def write_report(result_files: list[str | Path], out_dir: str | Path) -> Path:

@@ -10,10 +10,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
-from arena.axis_names import AXIS_NAMES
-from arena.perturbations import axis_applies
 from arena.registration import env_id
-from arena.task_spec import load_task
+from arena.spec.axes import axis_applies
+from arena.spec.axis_names import AXIS_NAMES
+from arena.spec.task import load_task
 
 LABEL_WIDTH = 150
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from arena.episode import PROTOCOL_VERSION
+from arena.spec.episode import PROTOCOL_VERSION
 
-#: Episodes per (task, axis) cell in protocol v1 (THE COLOSSEUM uses 25 per test set).
+#: Episodes per (task, axis) cell (THE COLOSSEUM uses 25 per test set).
 EPISODES_PER_CELL = 25
 
 

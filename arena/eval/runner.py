@@ -15,10 +15,12 @@ import gymnasium as gym
 import imageio.v2 as imageio
 import numpy as np
 
-from arena.episode import PROTOCOL_VERSION
-from arena.policies.registry import make_policy
-from arena.protocol import EpisodeKey
+from arena.eval.policies import build_policy, declared_obs_mode, resolve_policy
+from arena.eval.protocol import EpisodeKey
+from arena.eval.schema import make_record as _make_record
 from arena.registration import env_id
+from arena.spec.episode import PROTOCOL_VERSION
+from arena.spec.task import load_task
 
 
 def run_episode(
@@ -78,36 +80,30 @@ class RunSettings:
     Attributes:
         policy: Policy name (``expert``, ``random``) or ``module:factory`` entry point.
         out_dir: Evaluation folder (videos are written below it).
-        obs_mode: Observation mode of the envs (the state-only expert needs no images).
+        obs_mode: Observation mode of the envs; None takes the one the policy declares.
         cameras: Cameras rendered for the policy.
         image_size: Image side in pixels.
         max_steps: Override of the task's episode length.
         video: Record the first ``video`` episodes of each cell; ``-1`` records failures only (by replaying them).
-        video_camera: Camera the videos are taken from.
+        video_camera: Camera the videos are taken from; None takes the task's ``video_camera``.
     """
 
     policy: str
     out_dir: str
-    obs_mode: str = "state"
+    obs_mode: str | None = None
     cameras: tuple[str, ...] = ("front", "wrist")
     image_size: int = 128
     max_steps: int | None = None
     video: int = 0
-    video_camera: str = "front"
+    video_camera: str | None = None
 
 
 def make_record(key: EpisodeKey, **outcome: Any) -> dict[str, Any]:
-    """A result record (the schema of ``results.jsonl``): the key's fields plus the episode's outcome."""
-    record = {
-        "protocol": PROTOCOL_VERSION, "task": key.task, "axis": key.axis, "episode": key.index, "seed": key.seed,
-        "config_hash": None, "episode_config": None, "policy": key.policy, "policy_metadata": {}, "success": False,
-        "steps": 0, "duration_s": 0.0, "error": None, "video": None, "video_replayed": False,
-    }  # fmt: skip
-    unknown = set(outcome) - set(record)
-    if unknown:
-        raise KeyError(f"unknown result field(s) {sorted(unknown)}")
-    record.update(outcome)
-    return record
+    """A result record (schema :data:`arena.eval.schema.RESULT_SCHEMA`): the key's fields plus the outcome."""
+    return _make_record(
+        protocol=PROTOCOL_VERSION, task=key.task, axis=key.axis, episode=key.index, seed=key.seed, policy=key.policy,
+        **outcome,
+    )  # fmt: skip
 
 
 def error_record(key: EpisodeKey, error: str, duration: float = 0.0) -> dict[str, Any]:
@@ -125,13 +121,14 @@ class EpisodeRunner:
     def _env(self, key: EpisodeKey) -> tuple[gym.Env, Any]:
         cell = (key.task, key.axis)
         if cell not in self._envs:
+            obs_mode = self.settings.obs_mode or declared_obs_mode(resolve_policy(self.settings.policy))
             env = gym.make(
                 env_id(key.task, key.axis),
-                obs_mode=self.settings.obs_mode,
+                obs_mode=obs_mode,
                 cameras=self.settings.cameras,
                 image_size=self.settings.image_size,
             )
-            self._envs[cell] = (env, make_policy(self.settings.policy, env))
+            self._envs[cell] = (env, build_policy(self.settings.policy, env))
         return self._envs[cell]
 
     def run(self, key: EpisodeKey, heartbeat: Callable[[], None] | None = None) -> dict[str, Any]:
@@ -140,15 +137,16 @@ class EpisodeRunner:
         env, policy = self._env(key)
         settings = self.settings
         record_video = settings.video > 0 and key.index < settings.video
+        camera = settings.video_camera or load_task(key.task).video_camera
         outcome, frames = run_episode(
-            env, policy, key.seed, settings.max_steps, settings.video_camera if record_video else None, heartbeat
+            env, policy, key.seed, settings.max_steps, camera if record_video else None, heartbeat
         )
         duration = time.perf_counter() - start
         if settings.video == -1 and not outcome["success"]:
             # Failures only: rendering every episode would cost more than the episodes themselves, so the
             # failed episode is replayed (same seed, same config) with the camera on. Deterministic policies
             # reproduce it exactly; the record says the video is a replay.
-            _, frames = run_episode(env, policy, key.seed, settings.max_steps, settings.video_camera, heartbeat)
+            _, frames = run_episode(env, policy, key.seed, settings.max_steps, camera, heartbeat)
         video_path = None
         if frames:
             video_path = Path("videos") / f"{key.task}_{key.axis}_{key.index:03d}.mp4"

@@ -1,4 +1,8 @@
-"""A read-mostly view of a compiled Arena scene: names resolved to ids once, privileged queries."""
+"""A read-mostly view of a compiled Arena scene: names resolved to ids once, privileged queries.
+
+:class:`SceneState` implements the spec layer's :class:`~arena.spec.predicates.SceneQuery`, so success predicates
+run on it; the scripted expert reads it too.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,14 @@ import numpy as np
 from arena.errors import UnknownNameError
 from arena.geometry import mat_to_quat
 from arena.robot import panda
-from arena.task_spec import TaskSpec
-
-TABLE_GEOM = "table_top"
+from arena.sim import naming
+from arena.spec.task import TaskSpec
 
 
 class SceneState:
     """Privileged access to object poses, sites, joints and contacts of a compiled task scene.
 
-    Naming scheme of the compiled model: bodies ``<object>/<part>``, geoms ``<object>/<part>/<k>``, sites
-    ``<object>/<site>``, part joints ``<object>/<part>``, free joints ``<object>/free``.
+    Names follow :mod:`arena.sim.naming`.
     """
 
     def __init__(self, model: mujoco.MjModel, data: mujoco.MjData, task: TaskSpec, scales: dict[str, float]):
@@ -31,15 +33,16 @@ class SceneState:
         self._free_dof: dict[str, int] = {}
         for spec in task.objects:
             parts = spec.shape.parts()
-            self._root_body[spec.name] = model.body(f"{spec.name}/{parts[0].name}").id
+            self._root_body[spec.name] = model.body(naming.object_body(spec.name, parts[0].name)).id
+            prefix = naming.object_geom_prefix(spec.name)
             self._geoms[spec.name] = frozenset(
-                g for g in range(model.ngeom) if (model.geom(g).name or "").startswith(f"{spec.name}/")
+                g for g in range(model.ngeom) if (model.geom(g).name or "").startswith(prefix)
             )
             if spec.shape.free:
-                joint = model.joint(f"{spec.name}/free")
+                joint = model.joint(naming.free_joint(spec.name))
                 self._free_qpos[spec.name] = int(joint.qposadr[0])
                 self._free_dof[spec.name] = int(joint.dofadr[0])
-        self._table = frozenset({model.geom(TABLE_GEOM).id})
+        self._table = frozenset({model.geom(naming.TABLE_GEOM).id})
         finger_bodies = {model.body(name).id for name in panda.FINGER_BODIES}
         self._left = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("left_finger").id)
         self._right = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("right_finger").id)
@@ -73,16 +76,16 @@ class SceneState:
 
     def site_pos(self, obj: str, site: str) -> np.ndarray:
         """World position of site ``<obj>/<site>``."""
-        return self.data.site(f"{obj}/{site}").xpos.copy()
+        return self.data.site(naming.object_site(obj, site)).xpos.copy()
 
     def site_pose(self, obj: str, site: str) -> tuple[np.ndarray, np.ndarray]:
         """World position and quaternion of site ``<obj>/<site>``."""
-        site_data = self.data.site(f"{obj}/{site}")
+        site_data = self.data.site(naming.object_site(obj, site))
         return site_data.xpos.copy(), mat_to_quat(site_data.xmat)
 
     def joint_value(self, obj: str, joint: str) -> float:
         """Position of the part joint ``<obj>/<joint>`` (radians or metres)."""
-        return float(self.data.joint(f"{obj}/{joint}").qpos[0])
+        return float(self.data.joint(naming.object_joint(obj, joint)).qpos[0])
 
     # ------------------------------------------------------------------------------------------ contacts
     def _touching(self, a: frozenset[int], b: frozenset[int]) -> bool:

@@ -1,8 +1,8 @@
-"""``EpisodeConfig``: everything that makes an episode, as plain JSON, sampled from a seed or replayed.
+"""``EpisodeConfig``: everything that makes an episode, as plain JSON, hashable and replayable.
 
-Random streams are split by purpose: each consumer (layout, variant, instruction, joints and, later, each
-perturbation axis) draws from its own child of the episode seed, so adding or reordering consumers never
-changes another consumer's values.
+Random streams are split by purpose: each consumer (layout, variant, instruction, joints, colours and each
+perturbation axis) draws from its own child of the episode seed (:func:`child_rng`), so adding or reordering
+consumers never changes another consumer's values. :mod:`arena.spec.sampling` draws configs.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from arena.axis_names import DEFAULT_RANGES
-from arena.errors import ArenaError, EpisodeConfigError
-from arena.geometry import quat_from_yaw
-from arena.task_spec import TaskSpec
+from arena.errors import EpisodeConfigError
+from arena.spec.task import TaskSpec
 
 #: Version of the evaluation protocol (episode sampling rules). Bump it when sampling changes.
-PROTOCOL_VERSION = "v1"
-_MAX_PLACEMENT_TRIES = 2000
+#: v2: perturbed colours are never nominal and never shared by two named objects; toys avoid named colours.
+PROTOCOL_VERSION = "v2"
 
 
 def child_rng(seed: int, stream: str) -> np.random.Generator:
@@ -130,79 +128,3 @@ class EpisodeConfig:
             raise EpisodeConfigError(
                 f"unknown joint(s) {sorted(unknown)} in joint_positions; movable parts: {sorted(movable)}"
             )
-
-
-def layout_radii(task: TaskSpec) -> dict[str, float]:
-    """Footprint radius of each object at the largest scale its size axis may draw.
-
-    Layouts are sampled with these radii, so a seed places objects at the same poses whichever axis is on:
-    episodes of different axes stay paired, and no size draw can make objects overlap.
-    """
-    radii = {}
-    for obj in task.objects:
-        axis = "ObjectSize" if obj.role == "MO" else "ReceiverSize"
-        largest = max(1.0, task.perturbations.get(axis, DEFAULT_RANGES[axis])[1])
-        radii[obj.name] = obj.shape.scaled(largest).footprint_radius()
-    return radii
-
-
-def sample_layout(task: TaskSpec, seed: int) -> dict[str, tuple[float, ...]]:
-    """Collision-free initial poses for the task's objects, drawn from the seed's ``layout`` stream."""
-    rng = child_rng(seed, "layout")
-    radii = layout_radii(task)
-    placed: list[tuple[np.ndarray, float]] = []
-    poses: dict[str, tuple[float, ...]] = {}
-    for obj in task.objects:
-        radius = radii[obj.name]
-        for _ in range(_MAX_PLACEMENT_TRIES):
-            xy = np.array([rng.uniform(*obj.spawn.x), rng.uniform(*obj.spawn.y)])
-            yaw = rng.uniform(*obj.spawn.yaw)
-            if all(np.linalg.norm(xy - other) >= radius + r + task.min_separation for other, r in placed):
-                break
-        else:
-            raise ArenaError(
-                f"task {task.name}, seed {seed}: no collision-free place for {obj.name!r} after "
-                f"{_MAX_PLACEMENT_TRIES} tries; widen its spawn region or lower min_separation"
-            )
-        placed.append((xy, radius))
-        poses[obj.name] = (float(xy[0]), float(xy[1]), 0.0, *(float(v) for v in quat_from_yaw(yaw)))
-    return poses
-
-
-def sample_episode(task: TaskSpec, seed: int, axis: str = "None") -> EpisodeConfig:
-    """The unperturbed part of an episode (layout, variant, joints, instruction) sampled from ``seed``."""
-    if not isinstance(seed, int | np.integer) or seed < 0:
-        raise EpisodeConfigError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)
-    variant_rng = child_rng(seed, "variant")
-    variant = {name: str(values[variant_rng.integers(len(values))]) for name, values in sorted(task.variants.items())}
-    joint_rng = child_rng(seed, "joints")
-    joints = {
-        f"{obj.name}/{part}": float(joint_rng.uniform(*bounds))
-        for obj in task.objects
-        for part, bounds in sorted(obj.initial_joints.items())
-    }
-    return EpisodeConfig(
-        task=task.name,
-        seed=seed,
-        axis=axis,
-        variant=variant,
-        instruction=render_instruction(instruction_template(task, seed), task, variant),
-        object_poses=sample_layout(task, seed),
-        joint_positions=joints,
-    )
-
-
-def instruction_template(task: TaskSpec, seed: int) -> str:
-    """The instruction template an episode uses, drawn from the seed's ``instruction`` stream."""
-    return task.instructions[int(child_rng(seed, "instruction").integers(len(task.instructions)))]
-
-
-def render_instruction(
-    template: str, task: TaskSpec, variant: Mapping[str, str], colors: Mapping[str, str] | None = None
-) -> str:
-    """Fill an instruction template with variant values and object colour names."""
-    colors = colors or {}
-    values = {f"{o.name}_color": colors.get(o.name, o.color) for o in task.objects}
-    values.update(variant)
-    return template.format_map(values)

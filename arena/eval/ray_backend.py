@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from arena.episode_runner import EpisodeRunner, RunSettings, error_record
 from arena.errors import ArenaError
-from arena.protocol import EpisodeKey
+from arena.eval.protocol import EpisodeKey
+from arena.eval.runner import EpisodeRunner, RunSettings, error_record
+from arena.eval.scheduling import RetryQueue
 
 
 def _import_ray() -> Any:
@@ -70,14 +70,14 @@ def run_ray(
     actor_cls = ray.remote(num_cpus=1)(_RunnerActor)
     count = max(1, int(ray.available_resources().get("CPU", 1)))
     actors = [actor_cls.remote(settings) for _ in range(count)]
-    pending: deque[tuple[EpisodeKey, int]] = deque((key, 0) for key in keys)
+    pending = RetryQueue(keys)
     running: dict[Any, tuple[int, EpisodeKey, int, float]] = {}  # ref -> (actor index, key, attempt, start)
     try:
         while pending or running:
             busy = {index for index, *_ in running.values()}
             for index in range(len(actors)):
                 if index not in busy and pending:
-                    key, attempt = pending.popleft()
+                    key, attempt = pending.pop()
                     running[actors[index].run.remote(key)] = (index, key, attempt, time.time())
             done, _ = ray.wait(list(running), num_returns=1, timeout=0.5)
             for ref in done:
@@ -86,10 +86,9 @@ def run_ray(
                     on_record(ray.get(ref))
                 except ray.exceptions.RayActorError as error:
                     actors[index] = actor_cls.remote(settings)
-                    if attempt == 0:
-                        pending.appendleft((key, 1))
-                    else:
-                        on_record(error_record(key, f"Ray actor died twice: {error}", time.time() - start))
+                    failed = pending.worker_lost(key, attempt, "Ray actor died", str(error), time.time() - start)
+                    if failed is not None:
+                        on_record(failed)
             now = time.time()
             for ref, (index, key, _, start) in list(running.items()):
                 if now - start > episode_timeout:
