@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -220,8 +221,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     paths = [results_path(path) for path in args.results]
     for path in paths:
-        if not read_results(path):
-            raise UsageError(f"{path} holds no result records; run arena eval first or give another file")
+        with warnings.catch_warnings(record=True) as dropped:  # a dropped last line; write_report warns again
+            warnings.simplefilter("always")
+            records = read_results(path)
+        if not records:
+            why = "".join(f" ({str(w.message).removeprefix(f'{path}: ')})" for w in dropped)
+            raise UsageError(f"{path} holds no result records{why}; run arena eval first or give another file")
     report = write_report(paths, output_folder(args.output))
     print(report.read_text())
     return 0
@@ -362,15 +367,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: object) -> str:
+    """``text`` on one line (a policy's or a library's message may span several)."""
+    return " ".join(line.strip() for line in str(text).splitlines() if line.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except ArenaError as error:
-        print(f"arena {args.command}: {error}", file=sys.stderr)
-    except OSError as error:  # a path the user gave that cannot be read or written
-        where = f" {error.filename}" if error.filename else ""
-        print(f"arena {args.command}: cannot use{where}: {error.strerror or error}", file=sys.stderr)
+
+    def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"arena {args.command}: warning: {_one_line(message)}", file=file or sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show_warning  # one line each, without Python's source-line echo
+        try:
+            return args.func(args)
+        except ArenaError as error:
+            print(f"arena {args.command}: {_one_line(error)}", file=sys.stderr)
+        except OSError as error:  # a path the user gave that cannot be read or written
+            where = f" {error.filename}" if error.filename else ""
+            print(f"arena {args.command}: cannot use{where}: {_one_line(error.strerror or error)}", file=sys.stderr)
     return EXIT_USAGE
 
 

@@ -32,7 +32,6 @@ from arena.spec.axes import axis_applies  # noqa: E402
 from arena.spec.axis_names import ALL_AXIS, AXIS_NAMES  # noqa: E402
 from arena.spec.task import load_task, task_names  # noqa: E402
 
-DEFAULT_TASKS: tuple[str, ...] = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
 SINGLE_AXIS_FLOOR = 0.90  # required expert success under None and every single axis
 ALL_AXIS_FLOOR = 0.80  # required expert success under All
 #: Axes that can change what the (state-observation) expert physically faces; the others are appearance-only.
@@ -209,10 +208,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--tasks",
         nargs="+",
-        default=list(DEFAULT_TASKS),
+        default=list(task_names()),
         choices=task_names(),
         metavar="TASK",
-        help=f"tasks to run (default: all of {', '.join(DEFAULT_TASKS)})",
+        help=f"tasks to run (default: every task in tasks/, now {', '.join(task_names())})",
     )
     parser.add_argument(
         "--axes",

@@ -4,15 +4,23 @@ Runs :class:`arena.policies.ScriptedExpert` on seeds ``0..N-1`` of each task (``
 axis) and prints, per task, the success rate, mean episode length, episodes/s, the failing seeds and a
 ``FLOOR OK`` / ``FLOOR MISSED`` line against ``--floor``. It is a report: the exit code is always 0.
 
-Run with ``MUJOCO_GL=egl python benchmarks/expert_success.py [--tasks StackBlocks OpenDrawer] [--episodes 50]``.
+``--write-docs`` records the rates in ``benchmarks/expert_success.json`` and regenerates the README task table
+from it (``scripts/make_docs_tables.py``).
+
+Run with ``MUJOCO_GL=egl python benchmarks/expert_success.py [--tasks StackBlocks OpenDrawer] [--episodes 50]
+[--write-docs]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import gymnasium as gym
 from tqdm import tqdm
@@ -21,7 +29,10 @@ from arena.eval.evaluation import run_episode
 from arena.policies import ScriptedExpert
 from arena.spec.task import task_names
 
-DEFAULT_TASKS: tuple[str, ...] = ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox")
+ROOT = Path(__file__).resolve().parents[1]
+#: Expert rates the README task table shows; written by ``--write-docs``, read by ``scripts/make_docs_tables.py``.
+DOCS_DATA = ROOT / "benchmarks" / "expert_success.json"
+DOCS_SCRIPT = ROOT / "scripts" / "make_docs_tables.py"
 
 
 @dataclass
@@ -117,15 +128,42 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--tasks",
         nargs="+",
-        default=list(DEFAULT_TASKS),
+        default=list(task_names()),
         choices=task_names(),
         metavar="TASK",
-        help=f"tasks to run (default: all of {', '.join(DEFAULT_TASKS)})",
+        help=f"tasks to run (default: every task in tasks/, now {', '.join(task_names())})",
     )
     parser.add_argument("--episodes", type=int, default=50, help="episodes (seeds 0..N-1) per task (default: 50)")
     parser.add_argument("--seed-offset", type=int, default=0, help="first seed (default: 0)")
     parser.add_argument("--floor", type=float, default=0.95, help="minimum success rate per task (default: 0.95)")
+    parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help=f"record the rates in {DOCS_DATA.relative_to(ROOT)} (tasks not run keep their entry) and regenerate "
+        "the README task table",
+    )
     return parser.parse_args(argv)
+
+
+def write_docs_data(results: Sequence[TaskResult], first_seed: int, path: Path = DOCS_DATA) -> dict:
+    """Merge ``results`` into the docs data file; entries of tasks not run are kept, removed tasks dropped."""
+    data = json.loads(path.read_text()) if path.exists() else {}
+    known = set(task_names())
+    tasks = {name: entry for name, entry in data.get("tasks", {}).items() if name in known}
+    for r in results:
+        tasks[r.task] = {"episodes": r.episodes, "successes": r.successes, "first_seed": first_seed}
+    data = {"generated_by": "python benchmarks/expert_success.py --write-docs", "tasks": dict(sorted(tasks.items()))}
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return data
+
+
+def regenerate_readme_table() -> bool:
+    """Run ``scripts/make_docs_tables.py`` in-process; return whether README.md changed."""
+    spec = importlib.util.spec_from_file_location("make_docs_tables", DOCS_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(module)
+    return module.write_readme()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds = range(args.seed_offset, args.seed_offset + args.episodes)
     results = [run_task(task, seeds) for task in args.tasks]
     report(results, args.floor)
+    if args.write_docs:
+        write_docs_data(results, args.seed_offset)
+        changed = regenerate_readme_table()
+        print(f"\nwrote {DOCS_DATA.relative_to(ROOT)}; README.md task table {'updated' if changed else 'unchanged'}")
     return 0
 
 

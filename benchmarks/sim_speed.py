@@ -3,7 +3,7 @@
 Measures, in one process:
 
 * raw physics steps/s (``mujoco.mj_step`` on the env's own model/data) and the physics-bound env rate derived
-  from it (physics steps/s divided by ``env.n_substeps``);
+  from it (physics steps/s divided by ``env.sim.n_substeps``);
 * env steps/s with random actions for ``obs_mode="state"`` (no camera), one 128x128 camera (front) and all four
   128x128 cameras, each as a percentage of the physics-bound rate;
 * mean ``reset()`` time over different seeds, without camera and with one camera;
@@ -28,6 +28,7 @@ import gymnasium as gym  # noqa: E402
 import mujoco  # noqa: E402
 
 import arena  # noqa: E402, F401  (registers the Arena-* ids)
+from arena.spec.task import task_names  # noqa: E402
 
 ALL_CAMERAS: tuple[str, ...] = ("front", "left_shoulder", "right_shoulder", "wrist")
 IMAGE_SIZE = 128
@@ -107,7 +108,7 @@ def print_row(label: str, value: str, note: str = "") -> None:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", default="StackBlocks", help="task name (default: StackBlocks)")
+    parser.add_argument("--task", default="StackBlocks", choices=task_names(), help="task (default: StackBlocks)")
     parser.add_argument("--steps", type=int, default=200, help="env steps timed per configuration (default: 200)")
     parser.add_argument("--resets", type=int, default=10, help="resets timed, one seed each (default: 10)")
     return parser.parse_args(argv)
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wall_start = time.perf_counter()
 
     state_env = make_env(args.task, "state", ())
-    n_substeps = int(state_env.unwrapped.n_substeps)
+    n_substeps = int(state_env.unwrapped.sim.n_substeps)
     physics_rate = physics_steps_per_s(state_env, args.steps * n_substeps)
     bound_rate = physics_rate / n_substeps
     state_env.close()

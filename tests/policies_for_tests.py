@@ -80,3 +80,38 @@ def crashing(env):
 
 def crash_once(env):
     return CrashOncePolicy(env)
+
+
+def broken_checkpoint(env):
+    """A factory that cannot build its policy (a checkpoint that does not load), with a multi-line reason."""
+    raise RuntimeError("checkpoint /nowhere/model.pt does not load:\n  invalid load key, 'x'.\n")
+
+
+class _ObservationCheck(_Base):
+    """Checks every observation (``check``) and holds still; ends its episode after 3 steps to keep tests fast."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        env.unwrapped.max_episode_steps = 3
+
+    def act(self, observation):
+        self.calls += 1
+        self.check(observation)
+        return np.zeros(7, dtype=np.float32)
+
+
+class NeedsImages(_ObservationCheck):
+    """Declares no ``obs_mode``: the harness must give it the default, ``rgb``."""
+
+    def check(self, observation):
+        assert "images/front" in observation, f"no images/front in {sorted(observation)}"
+
+
+class StateOnly(_ObservationCheck):
+    """Declares ``obs_mode = "state"``: it must see no images."""
+
+    obs_mode = "state"
+
+    def check(self, observation):
+        images = [k for k in observation if k.startswith(("images/", "depth/"))]
+        assert not images, f"state policy was given {images}"

@@ -1,9 +1,11 @@
-"""Printable release: checks, agreement with the simulator, coverage of every task, bad input, drift."""
+"""Printable release: checks, the bed, print-only parts, agreement with the simulator, coverage of every task, bad
+input, totals, drift."""
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -30,7 +32,9 @@ from arena.printing import (
 )
 from arena.printing import export as export_module
 from arena.printing import features as features_module
+from arena.printing.bed import DEFAULT_BED_MM, MAX_PIECES, bed_contact
 from arena.printing.checks import MIN_WALL_MM
+from arena.printing.manifest import TOTALS_BEGIN, TOTALS_END, totals_markdown
 from arena.printing.mesh import Solid, primitives_solid, to_trimesh
 from arena.printing.stl import stl_bytes, write_atomic
 from arena.sim.scene import SceneOptions, build_scene_spec
@@ -110,6 +114,26 @@ def _sim_volume(geoms, bounds: np.ndarray, cells: int = 250_000) -> float:
     return float(inside.mean() * np.prod(extent))
 
 
+def _print_only_removed_volume(shape_kind: str, geoms) -> float:
+    """Volume (mm^3) the print leaves out of the simulated object on purpose, measured on the simulated geoms.
+
+    The cabinet's plinth (its one box standing on the table) prints as a hollow stand: the same outline in
+    ``PLINTH_WALL_MM`` walls, open at the top and the bottom, so the inside of the block is not printed.
+    """
+    if shape_kind != "cabinet":
+        return 0.0
+    plinths = [
+        (size, rot)
+        for kind, size, pos, rot in geoms
+        if kind == mujoco.mjtGeom.mjGEOM_BOX and abs(pos[2] - size[2]) < 1e-3  # bottom face on the table
+    ]
+    assert len(plinths) == 1, "expected one plinth box on the table"
+    size, rot = plinths[0]
+    np.testing.assert_allclose(np.abs(rot), np.eye(3), atol=1e-9)
+    wall = features_module.PLINTH_WALL_MM
+    return float((2 * size[0] - 2 * wall) * (2 * size[1] - 2 * wall) * 2 * size[2])
+
+
 def _compiled(task, scales: dict[str, float]) -> tuple[mujoco.MjModel, mujoco.MjData]:
     model = build_scene_spec(task, SceneOptions(object_scales=scales)).compile()
     data = mujoco.MjData(model)
@@ -177,6 +201,106 @@ def test_target_pad_prints_as_a_thin_disc_at_every_scale(manifest):
     assert all(1.2 <= e["bbox_mm"][2] <= 2.6 and e["min_wall_mm"] >= 1.2 for e in pads)
 
 
+# --- the bed ---
+
+#: Build volumes (mm) of common printers the default bed must fit: width, depth, height.
+PRINTERS = {
+    "Prusa MK4": (250.0, 210.0, 220.0),
+    "Bambu Lab A1 / P1 / X1": (256.0, 256.0, 256.0),
+    "Creality Ender-3": (220.0, 220.0, 250.0),
+}
+
+
+def _fits(bbox, bed) -> bool:
+    """A part's bounding box (as it lies) fits the bed, footprint either way round; independent of the exporter."""
+    footprint, room = sorted(bbox[:2]), sorted(bed[:2])
+    return footprint[0] <= room[0] and footprint[1] <= room[1] and bbox[2] <= bed[2]
+
+
+def test_the_default_bed_fits_the_common_printers_and_every_release_file_fits_it(manifest):
+    assert DEFAULT_BED_MM == (210.0, 210.0, 220.0)
+    for printer, volume in PRINTERS.items():
+        assert _fits(DEFAULT_BED_MM, volume), f"the default bed does not fit a {printer}"
+    assert manifest["bed_mm"] == list(DEFAULT_BED_MM)
+    too_big = [e["file"] for e in manifest["files"] if not _fits(e["bbox_mm"], DEFAULT_BED_MM)]
+    assert not too_big, f"files larger than the default bed: {too_big}"
+    assert max(e["bbox_mm"][2] for e in manifest["files"]) <= 220.0
+
+
+def test_a_bed_smaller_than_a_part_is_refused_naming_the_part_and_the_bed(tmp_path, monkeypatch):
+    def no_layout(*args, **kwargs):
+        raise AssertionError("a part was laid out before the bed was checked")
+
+    monkeypatch.setattr(export_module, "layout", no_layout)
+    pin = r"CloseBox/box part 'pin' at scale 1\.15 \(6\.9 x 207\.0 x 5\.9 mm\) prints in one piece"
+    with pytest.raises(PrintExportError, match=pin + " and does not fit the 200 x 200 x 200 mm bed"):
+        export_release(tmp_path, tasks=["CloseBox"], bed=(200, 200, 200))
+    cabinet = r"OpenDrawer/cabinet part 'body' at scale 1 \(280\.0 x 300\.0 x 300\.0 mm\) would need \d+ pieces"
+    with pytest.raises(PrintExportError, match=cabinet + rf" on the 100 x 100 x 100 mm bed \(at most {MAX_PIECES}\)"):
+        export_release(tmp_path, tasks=["OpenDrawer"], scales=[1.0], bed=(100, 100, 100))
+    assert not list(tmp_path.rglob("*.stl")) and not (tmp_path / "manifest.yaml").exists()
+
+
+@pytest.mark.parametrize("bed", [(0, 210, 220), (210, 210), ("wide", 210, 220), (math.nan, 210, 220), (8, 210, 220)])
+def test_a_bed_that_is_not_three_sizes_is_refused_before_any_work(tmp_path, bed):
+    with pytest.raises(PrintExportError, match="is not a build volume: expected width, depth and height"):
+        export_release(tmp_path / "out", tasks=["StackBlocks"], bed=bed)
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_custom_bed_is_honoured_and_recorded(tmp_path, manifest):
+    bambu = PRINTERS["Bambu Lab A1 / P1 / X1"]
+    items, _, path = export_release(tmp_path, tasks=["OpenDrawer"], scales=[0.85], distractors=False, bed=bambu)
+    written = yaml.safe_load(path.read_text())
+    assert written["bed_mm"] == list(bambu)
+    assert [e["file"] for e in written["files"]] == [i.file for i in items]
+    assert all(_fits(e["bbox_mm"], bambu) for e in written["files"])
+    # the carcass at 0.85 (238 x 255 x 255 mm) prints whole on this bed, though not on the default one
+    (carcass,) = [e for e in written["files"] if e["part"] == "body"]
+    assert carcass["file"] == "OpenDrawer/cabinet_body_s0.85.stl" and not _fits(carcass["bbox_mm"], DEFAULT_BED_MM)
+    default = [e for e in manifest["files"] if e["object"] == "cabinet" and e["scale"] == 0.85]
+    assert len(written["files"]) < len(default)
+
+
+# --- print-only parts: the hinge pin and the cabinet's stand ---
+
+
+def test_the_hinge_pin_prints_whole_lying_on_a_flat(manifest, release_meshes):
+    pins = [e for e in manifest["files"] if e["task"] == "CloseBox" and e["part"] == "pin"]
+    assert {e["scale"] for e in pins} == set(release_scales(load_task("CloseBox"), load_task("CloseBox").objects[0]))
+    for entry in pins:
+        length = HingedBox().scaled(entry["scale"]).width * 1000
+        diameter, long_side, height = entry["bbox_mm"]
+        assert "piece" not in entry and entry["orientation"].startswith("+z up")
+        assert long_side == pytest.approx(length, abs=0.01) and height < diameter < 10.0  # lying, not standing
+        assert not entry["supports"] and entry["overhang_mm2"] == 0
+        contact, stable = bed_contact(release_meshes[entry["file"]])
+        assert stable and contact >= 0.7 * diameter * length, f"{entry['file']}: no flat to stand on"
+        assert "lying on a" in entry["print_features"]
+
+
+def test_the_cabinet_plinth_prints_as_a_hollow_stand(manifest, release_meshes):
+    task = load_task("OpenDrawer")
+    wall = features_module.PLINTH_WALL_MM
+    for scale in release_scales(task, task.object("cabinet")):
+        entries = [e for e in manifest["files"] if e["object"] == "cabinet" and e["scale"] == scale]
+        stand = [e for e in entries if e["part"] == "plinth"]
+        assert stand, f"no plinth files at scale {scale}"
+        assert all(e["min_wall_mm"] == pytest.approx(wall, abs=0.1) for e in stand)
+        pieces = _assembled({"files": stand}, release_meshes, "OpenDrawer", "cabinet", scale)
+        corners = np.array([m.bounds for m in pieces])
+        x, y, z = corners[:, 1].max(axis=0) - corners[:, 0].min(axis=0)
+        assert z == pytest.approx(task.object("cabinet").shape.scaled(scale).plinth * 1000, abs=0.01)
+        hollow = (x * y - (x - 2 * wall) * (y - 2 * wall)) * z  # walls round the outline, open top and bottom
+        assert sum(m.volume for m in pieces) == pytest.approx(hollow, rel=1e-3)
+        solid_g = x * y * z / 1000 * manifest["density"]["g_per_cm3"]
+        assert sum(e["mass_g"] for e in stand) < 0.1 * solid_g
+        assert max(e["mass_g"] for e in entries) < 4600 / 2  # the solid plinth's piece weighed 4.6 kg
+    (features,) = [o["print_features"] for o in manifest["objects"] if o["object"] == "cabinet"]
+    assert "hollow stand (256.0 x 276.0 x 150.0 mm, 4 mm walls" in features[0]
+    assert "256 × 276 × 150 mm" in (RELEASE / "README.md").read_text()  # the stand is documented
+
+
 # --- agreement with the simulator ---
 
 
@@ -199,7 +323,8 @@ def test_exported_objects_match_the_simulated_collision_geometry_within_2_percen
             extents_error = np.abs(np.ptp(printed, axis=0) - np.ptp(expected, axis=0)) / np.ptp(expected, axis=0)
             assert extents_error.max() <= TOLERANCE, f"{task_name}/{obj.name} at {scale}: extents off {extents_error}"
             volume = sum(m.volume for m in meshes)
-            assert volume == pytest.approx(sim_volume, rel=TOLERANCE), f"{task_name}/{obj.name} at {scale}"
+            expected_volume = sim_volume - _print_only_removed_volume(obj.shape.kind, geoms)
+            assert volume == pytest.approx(expected_volume, rel=TOLERANCE), f"{task_name}/{obj.name} at {scale}"
 
 
 def test_the_scale_in_an_episode_config_is_the_scale_to_print():
@@ -304,6 +429,18 @@ def test_an_unwritable_output_directory_fails_before_any_work(tmp_path, monkeypa
             export_release(locked, tasks=["StackBlocks"])
 
 
+def test_cli_refuses_a_bed_too_small_in_one_line_with_exit_code_2(tmp_path, capsys):
+    from arena.cli import main
+
+    out = tmp_path / "prints"
+    assert main(["print-models", "--bed", "100x100x100", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("arena print-models: bed too small: CloseBox/box part 'pin' at scale 0.8 ")
+    assert "does not fit the 100 x 100 x 100 mm bed" in err
+    assert not list(out.rglob("*.stl"))
+
+
 def test_existing_files_are_replaced_atomically(tmp_path, monkeypatch):
     target = tmp_path / "part.stl"
     target.write_bytes(b"old")
@@ -352,6 +489,26 @@ def test_committed_release_matches_the_generator(tmp_path, manifest):
     for old_entry, new_entry in zip(manifest["files"], new["files"], strict=True):
         np.testing.assert_allclose(new_entry["bbox_mm"], old_entry["bbox_mm"], atol=0.02, err_msg=regenerate)
         assert new_entry["volume_cm3"] == pytest.approx(old_entry["volume_cm3"], rel=1e-3, abs=0.02), regenerate
+
+
+def test_readme_totals_are_the_manifests(manifest):
+    """The README quotes the manifest's totals (generated text), and the totals add up the files."""
+    files, totals = manifest["files"], manifest["totals"]
+    assert totals["files"] == len(files) == len(list(RELEASE.rglob("*.stl")))
+    assert totals["parts"] == len({(e["task"], e["object"], e["scale"], e["part"]) for e in files})
+    assert totals["mass_g"] == pytest.approx(sum(e["mass_g"] for e in files), abs=0.05)
+    assert totals["filament_kg"] == pytest.approx(totals["mass_g"] / 1000, abs=0.005)
+    assert totals["files_with_supports"] == sum(e["supports"] for e in files)
+    assert sum(row["files"] for row in totals["by_object"]) == len(files)
+    assert sum(row["mass_g"] for row in totals["by_object"]) == pytest.approx(totals["mass_g"], abs=0.05)
+    readme = (RELEASE / "README.md").read_text()
+    assert TOTALS_BEGIN in readme and TOTALS_END in readme, "print_models/README.md lost its totals section"
+    section = readme[readme.index(TOTALS_BEGIN) : readme.index(TOTALS_END) + len(TOTALS_END)]
+    expected = totals_markdown(manifest)
+    assert section == expected, f"update the totals in print_models/README.md to:\n{expected}"
+    found = re.search(r"\*\*(\d+) files\*\* for \*\*(\d+) printed parts\*\*.*?\*\*([\d.]+) kg of PLA\*\*", section)
+    assert found, "the README's totals sentence changed shape"
+    assert (int(found[1]), int(found[2]), float(found[3])) == (len(files), totals["parts"], totals["filament_kg"])
 
 
 def test_manifest_states_density_colours_orientation_and_supports(manifest):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,153 @@ def test_invalid_yaml_is_reported_with_the_file_name(tmp_path):
     path.write_text("name: [unclosed\n")
     with pytest.raises(TaskSpecError, match="Broken.yaml: not valid YAML"):
         load_task_file(path)
+
+
+# --- Prose vs fields: every number with a unit in the free text must come from the task's fields. ---
+
+#: Unit words and the factor to SI (metres, radians); longer spellings first so "mm" is not read as "m".
+_UNIT_FACTORS = {
+    "mm": 0.001,
+    "millimetres": 0.001,
+    "millimeters": 0.001,
+    "cm": 0.01,
+    "centimetres": 0.01,
+    "centimeters": 0.01,
+    "metres": 1.0,
+    "meters": 1.0,
+    "metre": 1.0,
+    "meter": 1.0,
+    "m": 1.0,
+    "radians": 1.0,
+    "radian": 1.0,
+    "rad": 1.0,
+    "degrees": math.pi / 180,
+    "degree": math.pi / 180,
+    "deg": math.pi / 180,
+    "°": math.pi / 180,
+}
+_NUMBER = r"-?\d+(?:\.\d+)?"
+#: One number, a range ("0.38-0.62", "2.0 to 2.2", "between 2.0 and 2.2") or a list ("[-0.79, 0.79]"), then a unit.
+_QUANTITY = re.compile(
+    rf"(?P<numbers>\[?\s*{_NUMBER}(?:\s*(?:,|-|–|to|and)\s*{_NUMBER})*\s*\]?)\s*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in sorted(_UNIT_FACTORS, key=len, reverse=True))})(?![A-Za-z])"
+)
+#: Relative tolerance of a prose number against a field value; on top, the prose may round to its last digit.
+_REL_TOL = 0.02
+
+
+def _prose_quantities(text: str) -> list[tuple[str, float, float, int]]:
+    """Every (phrase, number as written, unit factor to SI, decimals written) in ``text``."""
+    found = []
+    for match in _QUANTITY.finditer(" ".join(text.split())):
+        factor = _UNIT_FACTORS[match["unit"]]
+        for written in re.finditer(r"\d+(?:\.(\d+))?", match["numbers"]):
+            decimals = len(written[1] or "")
+            found.append((match[0].strip(), float(written[0]), factor, decimals))
+    return found
+
+
+def _numbers_in(tree) -> list[float]:
+    if isinstance(tree, bool):
+        return []
+    if isinstance(tree, int | float):
+        return [float(tree)]
+    if isinstance(tree, dict):
+        return [v for value in tree.values() for v in _numbers_in(value)]
+    if isinstance(tree, list | tuple):
+        return [v for value in tree for v in _numbers_in(value)]
+    return []
+
+
+def _field_values(task) -> set[float]:
+    """Magnitudes (SI) the prose may quote: shape parameters, spawn ranges, initial joints, min_separation,
+    success-predicate and expert-plan arguments. Counts (integer shape parameters such as ``drawers``) are left out.
+    """
+    values = [task.min_separation, *_numbers_in(task.success), *_numbers_in(list(task.expert))]
+    for obj in task.objects:
+        for f in dataclasses.fields(obj.shape):
+            value = getattr(obj.shape, f.name)
+            if isinstance(value, float) or (isinstance(value, int) and f.name not in obj.shape.unscaled):
+                values.append(float(value))
+        values += [*obj.spawn.x, *obj.spawn.y, *obj.spawn.yaw]
+        for low, high in obj.initial_joints.values():
+            values += [low, high]
+    return {abs(v) for v in values}
+
+
+def _prose_drift(task, text: str) -> list[str]:
+    """Quantities in ``text`` that no field value matches (after unit conversion, within the tolerance)."""
+    values = _field_values(task)
+    drift = []
+    for phrase, written, factor, decimals in _prose_quantities(text):
+        tolerance = max(_REL_TOL * written, 0.5 * 10.0**-decimals)
+        if not any(abs(value / factor - written) <= tolerance for value in values):
+            drift.append(phrase)
+    return drift
+
+
+def test_prose_quantities_are_read_with_their_units():
+    quantities = _prose_quantities(
+        "below 0.15 rad (about 9 degrees); at least 3 cm apart, 2 mm thick, x 0.38-0.62 m, "
+        "yaw in [-0.79, 0.79] rad, between 2.0 and 2.2 rad, 5 more blocks"
+    )
+    assert [(w, f) for _, w, f, _ in quantities] == [
+        (0.15, 1.0),
+        (9.0, math.pi / 180),
+        (3.0, 0.01),
+        (2.0, 0.001),
+        (0.38, 1.0),
+        (0.62, 1.0),
+        (0.79, 1.0),
+        (0.79, 1.0),
+        (2.0, 1.0),
+        (2.2, 1.0),
+    ]
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_prose_numbers_match_the_task_fields(name):
+    task = load_task(name)
+    for field_name in ("description", "success_conditions"):
+        drift = _prose_drift(task, getattr(task, field_name))
+        assert not drift, (
+            f"{name}.yaml: {field_name} quotes {drift}, which match no field value "
+            f"(in SI: {sorted(_field_values(task))}); fix the prose, not the fields"
+        )
+    assert not _prose_drift(task, task.randomizations)
+
+
+def test_prose_check_catches_a_separation_the_prose_misstates(tmp_path):
+    """The old StackBlocks bug: the prose said the blocks start 3 cm apart while ``min_separation: 0.04``."""
+
+    def with_prose(distance: str) -> Path:
+        def mutate(raw):
+            raw["description"] += f" Their footprints start at least {distance} apart."
+
+        return _write(tmp_path, mutate)
+
+    drifted = load_task_file(with_prose("3 cm"))
+    assert drifted.min_separation == 0.04
+    assert _prose_drift(drifted, drifted.description) == ["3 cm"]
+    fixed = load_task_file(with_prose("4 cm"))
+    assert _prose_drift(fixed, fixed.description) == []
+    assert _prose_drift(fixed, "the lid closes within about 9 degrees of 0.15 rad") == ["9 degrees", "0.15 rad"]
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_randomizations_text_mentions_every_spawn_range(name):
+    task = load_task(name)
+    text = task.randomizations
+    starts = sorted((text.index(f"{obj.name} ({obj.role})"), obj) for obj in task.objects)
+    ends = [start for start, _ in starts[1:]] + [len(text)]
+    for (start, obj), end in zip(starts, ends, strict=True):
+        segment = text[start:end]
+        written = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", segment)]
+        expected = [*obj.spawn.x, *obj.spawn.y]
+        if obj.spawn.yaw != (0.0, 0.0):
+            expected += [*obj.spawn.yaw]
+        remaining = iter(written)  # the bounds appear in order: x, y, then yaw
+        missing = [v for v in expected if not any(math.isclose(abs(v), w) for w in remaining)]
+        assert not missing, f"{name}: randomizations for {obj.name} lack spawn bounds {missing}: {segment!r}"
+    if len(task.objects) > 1:
+        assert f"{task.min_separation * 100:g} cm" in text

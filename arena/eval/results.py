@@ -54,16 +54,18 @@ def read_results(path: str | Path, missing_ok: bool = False) -> list[dict[str, A
     path = results_path(path)
     records = []
     try:
-        lines = path.read_text().splitlines()
+        text = path.read_text()
     except UnicodeDecodeError:
         raise ResultsFileError(f"{path} is not a text file of JSON lines") from None
+    lines = text.splitlines()
+    torn = not text.endswith("\n")  # only a last line without its newline is an interrupted write
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            if number == len(lines):
+            if number == len(lines) and torn:
                 warnings.warn(f"{path}: dropping truncated last line {number} (interrupted write)", stacklevel=2)
                 continue
             raise ResultsFileError(f"{path}: line {number} is not valid JSON ({error.msg})") from None

@@ -5,7 +5,11 @@ needs the least support (plus a small penalty for height). A part larger than th
 better in pieces, is cut by planes into pieces that are glued back together on their flat cut faces. Cuts run
 across one axis at a time, each placed where the cut face is smallest within the room the bed allows (so cuts
 avoid dividers, handles and solid blocks) and never within :data:`SLIVER_MARGIN_MM` of a face parallel to the
-cut (no slivers).
+cut (no slivers). A part is never cut into more than :data:`MAX_PIECES` pieces, and a part marked to print whole
+(the hinge pin) is never cut: a bed too small for that is refused, naming the part and the bed.
+
+The bed is an argument everywhere (``bed``: width, depth, height in millimetres), :data:`DEFAULT_BED_MM` unless
+given; ``arena print-models --bed WxDxH`` sets it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 
+from arena.printing.errors import PrintExportError
 from arena.printing.mesh import Solid, affine, bounds, to_trimesh, transformed
 
-#: Build volume (millimetres): a common 220 x 220 mm bed with 250 mm of height.
-BED_MM = (220.0, 220.0, 250.0)
+#: A print bed: width, depth and height of the build volume (millimetres).
+Bed = tuple[float, float, float]
+#: Default build volume (millimetres): fits the common printers, e.g. Prusa MK4 (250 x 210 x 220) and Core One,
+#: Bambu Lab A1 / P1 / X1 (256 x 256 x 256) and Creality Ender-3 (220 x 220 x 250).
+DEFAULT_BED_MM: Bed = (210.0, 210.0, 220.0)
+#: Most pieces one part may be cut into; a bed that needs more is too small for the part.
+MAX_PIECES = 16
 #: Room kept free at the bed's edges when deciding cuts (millimetres).
 BED_MARGIN_MM = 5.0
 #: A cut stays at least this far from any face parallel to it (millimetres).
@@ -83,10 +93,30 @@ class Placement:
         return self.overhang_mm2 > SUPPORT_AREA_MM2
 
 
-def fits_bed(extents: np.ndarray) -> bool:
+def check_bed(bed: object) -> Bed:
+    """``bed`` as three floats (width, depth, height in mm); ``PrintExportError`` when it is not a usable bed."""
+    try:
+        values = tuple(float(v) for v in bed)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        values = ()
+    smallest = 2 * BED_MARGIN_MM
+    if len(values) != 3 or not all(math.isfinite(v) and v > smallest for v in values):
+        raise PrintExportError(
+            f"bed {bed!r} is not a build volume: expected width, depth and height in millimetres, each over "
+            f"{smallest:g} mm, e.g. {bed_text(DEFAULT_BED_MM)}"
+        )
+    return values  # type: ignore[return-value]
+
+
+def bed_text(bed: Bed) -> str:
+    """``210 x 210 x 220 mm``."""
+    return " x ".join(f"{v:g}" for v in bed) + " mm"
+
+
+def fits_bed(extents: np.ndarray, bed: Bed = DEFAULT_BED_MM) -> bool:
     """Whether a box of ``extents`` (x, y, z millimetres, z up) fits the bed, in either xy order."""
     x, y, z = (float(v) for v in extents)
-    return z <= BED_MM[2] and max(x, y) <= max(BED_MM[:2]) and min(x, y) <= min(BED_MM[:2])
+    return z <= bed[2] and max(x, y) <= max(bed[:2]) and min(x, y) <= min(bed[:2])
 
 
 def bed_contact(mesh: trimesh.Trimesh, tolerance: float = 0.01) -> tuple[float, bool]:
@@ -151,7 +181,7 @@ def placed(mesh: trimesh.Trimesh, up: str) -> Placement:
     return Placement(up, np.linalg.inv(to_bed), on_bed, overhang_area(on_bed), contact, stable)
 
 
-def best_placement(mesh: trimesh.Trimesh) -> Placement:
+def best_placement(mesh: trimesh.Trimesh, bed: Bed = DEFAULT_BED_MM) -> Placement:
     """The orientation that fits the bed, stands stably on a flat face and needs the least support.
 
     Cost: overhang area plus :data:`HEIGHT_WEIGHT_MM2_PER_MM` times the height. Ties keep the first in the
@@ -159,7 +189,7 @@ def best_placement(mesh: trimesh.Trimesh) -> Placement:
     returned and the printability checks report why.
     """
     candidates = [placed(mesh, up) for up in _UP_ROTATIONS]
-    good = [c for c in candidates if _usable(c)]
+    good = [c for c in candidates if _usable(c, bed)]
     if not good:
         return candidates[0]
     return min(good, key=lambda c: round(placement_cost(c), 3))
@@ -170,9 +200,9 @@ def placement_cost(placement: Placement) -> float:
     return placement.overhang_mm2 + HEIGHT_WEIGHT_MM2_PER_MM * float(placement.mesh.extents[2])
 
 
-def _usable(placement: Placement) -> bool:
+def _usable(placement: Placement, bed: Bed) -> bool:
     return (
-        fits_bed(placement.mesh.extents)
+        fits_bed(placement.mesh.extents, bed)
         and placement.contact_mm2 >= MIN_CONTACT_MM2
         and placement.stable
         and placement.mesh.extents.min() > 0
@@ -223,41 +253,50 @@ def _split(solid: Solid, counts: np.ndarray, limits: np.ndarray) -> list[Solid]:
     return [component for piece in pieces for component in _components(piece)]
 
 
-def _plans(extents: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def _plans(extents: np.ndarray, bed: Bed) -> list[tuple[np.ndarray, np.ndarray]]:
     """Candidate (pieces per axis, longest piece per axis): whole, then one axis kept under the bed's height."""
-    flat = min(BED_MM[:2]) - BED_MARGIN_MM
+    flat = min(bed[:2]) - BED_MARGIN_MM
     plans = []
-    if any(fits_bed(extents[order]) for order in ([0, 1, 2], [1, 2, 0], [2, 0, 1])):
+    if any(fits_bed(extents[order], bed) for order in ([0, 1, 2], [1, 2, 0], [2, 0, 1])):
         plans.append((np.ones(3, dtype=int), extents.copy()))
     for vertical in (2, 0, 1, None):  # None: every piece short enough to lie any way round
         limits = np.full(3, flat)
         if vertical is not None:
-            limits[vertical] = BED_MM[2] - BED_MARGIN_MM
+            limits[vertical] = bed[2] - BED_MARGIN_MM
         counts = np.maximum(1, np.ceil(extents / limits - 1e-9)).astype(int)
         if all(not np.array_equal(counts, c) for c, _ in plans):
             plans.append((counts, limits))
     return plans
 
 
-def layout(solid: Solid) -> list[Placement]:
-    """``solid`` on the bed: whole when it fits, else cut into pieces, each lying its best way round.
+def pieces_needed(solid: Solid, bed: Bed = DEFAULT_BED_MM) -> int:
+    """The fewest pieces :func:`layout` would cut ``solid`` into to fit ``bed`` (1: it fits whole)."""
+    extents = bounds(solid)[1] - bounds(solid)[0]
+    return min(int(np.prod(counts)) for counts, _ in _plans(extents, bed))
+
+
+def layout(solid: Solid, bed: Bed = DEFAULT_BED_MM, max_pieces: int = MAX_PIECES) -> list[Placement]:
+    """``solid`` on the bed: whole when it fits, else cut into at most ``max_pieces`` pieces, each lying its best way.
 
     Every candidate plan (whole; cut to stand under the bed's height along z, x or y; cut to lie any way round)
-    is laid out and the cheapest kept: the pieces' placement costs plus :data:`CUT_COST_MM2` per extra piece.
-    Pieces are ordered by position (z, then y, then x of their lower corner), so names stay stable.
+    that needs no more than ``max_pieces`` pieces is laid out and the cheapest kept: the pieces' placement costs
+    plus :data:`CUT_COST_MM2` per extra piece. Pieces are ordered by position (z, then y, then x of their lower
+    corner), so names stay stable.
     """
     extents = bounds(solid)[1] - bounds(solid)[0]
     best: tuple[float, list[Placement]] | None = None
-    for counts, limits in _plans(extents):
+    for counts, limits in _plans(extents, bed):
+        if int(np.prod(counts)) > max_pieces:
+            continue
         pieces = _split(solid, counts, limits)
-        placements = [best_placement(to_trimesh(piece)) for piece in pieces]
-        if not all(_usable(p) for p in placements):
+        placements = [best_placement(to_trimesh(piece), bed) for piece in pieces]
+        if not all(_usable(p, bed) for p in placements):
             continue
         cost = CUT_COST_MM2 * (len(placements) - 1) + sum(placement_cost(p) for p in placements)
         if best is None or cost < best[0] - 1e-6:
             best = (cost, placements)
     if best is None:  # nothing prints: hand back the whole part upright, for the checks to explain why
-        return [best_placement(to_trimesh(piece)) for piece in _components(solid)]
+        return [best_placement(to_trimesh(piece), bed) for piece in _components(solid)]
     return best[1]
 
 

@@ -8,7 +8,7 @@
 | ``one body`` | the faces form a single connected body |
 | ``wall thickness`` | no wall is thinner than :data:`MIN_WALL_MM` |
 | ``feature size`` | no gap, slot or hole is narrower than :data:`MIN_FEATURE_MM`, and no extent is smaller |
-| ``bed`` | the part fits the :data:`~arena.printing.bed.BED_MM` build volume as it lies |
+| ``bed`` | the part fits the build volume as it lies (:data:`~arena.printing.bed.DEFAULT_BED_MM` unless given) |
 | ``flat face`` | it rests on a flat face of at least ``MIN_CONTACT_MM2`` with its centre of mass over it |
 
 Thickness is measured by casting rays (manifold3d's ray caster) from surface points: at every face centre and
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 
-from arena.printing.bed import BED_MM, MIN_CONTACT_MM2, bed_contact, fits_bed
+from arena.printing.bed import DEFAULT_BED_MM, MIN_CONTACT_MM2, Bed, bed_contact, bed_text, fits_bed
 from arena.printing.errors import CheckFailure, PrintabilityError
 from arena.printing.mesh import from_trimesh
 
@@ -126,8 +126,8 @@ def measure_thickness(mesh: trimesh.Trimesh, reach: float | None = None) -> tupl
     return wall, gap, len(points)
 
 
-def check_mesh(mesh: trimesh.Trimesh, subject: str) -> CheckReport:
-    """Run every check on ``mesh`` as it lies on the bed; raise ``PrintabilityError`` listing each failure.
+def check_mesh(mesh: trimesh.Trimesh, subject: str, bed: Bed = DEFAULT_BED_MM) -> CheckReport:
+    """Run every check on ``mesh`` as it lies on ``bed``; raise ``PrintabilityError`` listing each failure.
 
     The error message names the subject (task, object, part and scale), each failed check, the measured
     value and the requirement.
@@ -164,10 +164,9 @@ def check_mesh(mesh: trimesh.Trimesh, subject: str) -> CheckReport:
             fail("wall thickness", f"{wall:.3f} mm", f">= {MIN_WALL_MM} mm")
         if gap < MIN_FEATURE_MM:
             fail("feature size", f"gap {gap:.3f} mm", f">= {MIN_FEATURE_MM} mm")
-    if not fits_bed(np.array(extents)):
-        bed = " x ".join(f"{v:g}" for v in BED_MM)
+    if not fits_bed(np.array(extents), bed):
         size = " x ".join(f"{v:.1f}" for v in extents)
-        fail("bed", f"{size} mm", f"fits {bed} mm as it lies")
+        fail("bed", f"{size} mm", f"fits the {bed_text(bed)} bed as it lies")
     if len(mesh.faces):
         low = float(mesh.bounds[0][2])
         contact, stable = bed_contact(mesh) if abs(low) < 1e-6 else (0.0, False)

@@ -10,9 +10,12 @@ What is exported:
 
 Files are ``<task>/<object>[_<part>][_<k>of<n>]_s<scale>.stl`` (the part only for objects of several parts,
 ``k of n`` only for parts cut to fit the bed) and ``distractors/toy_<nn>_s1.00.stl``, in millimetres, lying in
-their print orientation; ``manifest.yaml`` describes each one. Bad input (unknown task, scale outside the
-task's range, an output folder that cannot be written) is refused before any work; every part is checked
-before any file is written; files are replaced atomically.
+their print orientation on the bed (``bed``, :data:`~arena.printing.bed.DEFAULT_BED_MM` unless given);
+``manifest.yaml`` describes each one. Bad input (unknown task, scale outside the task's range, a bed that is not
+three positive sizes, an output folder that cannot be written) is refused before any work; a bed too small for
+a part (one that prints whole, or would need more than :data:`~arena.printing.bed.MAX_PIECES` pieces) is refused
+before any part is laid out, naming the part and the bed; every part is checked before any file is written;
+files are replaced atomically.
 """
 
 from __future__ import annotations
@@ -28,11 +31,11 @@ import numpy as np
 import trimesh
 
 from arena.objects.toys import draw_toy
-from arena.printing.bed import Placement, layout
+from arena.printing.bed import DEFAULT_BED_MM, MAX_PIECES, Bed, Placement, bed_text, check_bed, layout, pieces_needed
 from arena.printing.checks import CheckReport, check_mesh
 from arena.printing.errors import PrintabilityError, PrintExportError
-from arena.printing.features import printable_object
-from arena.printing.mesh import primitives_solid
+from arena.printing.features import PrintableObject, printable_object
+from arena.printing.mesh import Solid, bounds, primitives_solid
 from arena.printing.stl import stl_bytes, write_atomic
 from arena.spec.colors import NAMED_COLORS
 from arena.spec.task import ObjectSpec, TaskSpec, load_task, task_names
@@ -145,13 +148,41 @@ def _name(obj: str, part: str | None, piece: int, pieces: int, scale: float) -> 
     return f"{stem}_{scale_label(scale)}.stl"
 
 
-def object_items(task: TaskSpec, obj: ObjectSpec, scale: float) -> list[PrintItem]:
-    """The files of one task object at one scale."""
-    printable = printable_object(obj.shape.scaled(scale), f"{task.name}/{obj.name}")
+def _fit_problem(subject: str, solid: Solid, whole: bool, bed: Bed) -> str | None:
+    """Why ``solid`` cannot be laid on ``bed`` (None when it can): it prints whole, or needs too many pieces."""
+    needed = pieces_needed(solid, bed)
+    if needed <= (1 if whole else MAX_PIECES):
+        return None
+    size = " x ".join(f"{v:.1f}" for v in bounds(solid)[1] - bounds(solid)[0])
+    if whole:
+        return f"{subject} ({size} mm) prints in one piece and does not fit the {bed_text(bed)} bed"
+    return f"{subject} ({size} mm) would need {needed} pieces on the {bed_text(bed)} bed (at most {MAX_PIECES})"
+
+
+def check_fit(jobs: Sequence[tuple[str, Solid, bool]], bed: Bed) -> None:
+    """Refuse a bed too small for any of ``jobs`` (subject, solid, prints whole): one line naming part and bed."""
+    problems = [p for p in (_fit_problem(subject, solid, whole, bed) for subject, solid, whole in jobs) if p]
+    if problems:
+        more = f"; {len(problems) - 1} more part(s) do not fit it either" if len(problems) > 1 else ""
+        raise PrintExportError(
+            f"bed too small: {problems[0]}{more}; choose a larger bed (default {bed_text(DEFAULT_BED_MM)})"
+        )
+
+
+def object_items(
+    task: TaskSpec,
+    obj: ObjectSpec,
+    scale: float,
+    bed: Bed = DEFAULT_BED_MM,
+    printable: PrintableObject | None = None,
+) -> list[PrintItem]:
+    """The files of one task object at one scale on ``bed`` (``printable``: its parts, when already built)."""
+    if printable is None:
+        printable = printable_object(obj.shape.scaled(scale), f"{task.name}/{obj.name}")
     several = len(printable.parts) > 1
     items = []
     for part in printable.parts:
-        placements = layout(part.solid)
+        placements = layout(part.solid, bed, 1 if part.whole else MAX_PIECES)
         for index, placement in enumerate(placements, start=1):
             name = _name(obj.name, part.name if several else None, index, len(placements), scale)
             items.append(
@@ -182,11 +213,11 @@ def distractor_toys() -> list[tuple[str, list, str]]:
     return toys
 
 
-def distractor_items() -> list[PrintItem]:
-    """The files of the distractor toy set (scale 1.0)."""
+def distractor_items(bed: Bed = DEFAULT_BED_MM) -> list[PrintItem]:
+    """The files of the distractor toy set (scale 1.0) on ``bed``."""
     items = []
     for name, primitives, color in distractor_toys():
-        placements = layout(primitives_solid(primitives))
+        placements = layout(primitives_solid(primitives), bed)
         for index, placement in enumerate(placements, start=1):
             items.append(
                 PrintItem(
@@ -211,7 +242,10 @@ def resolve_tasks(names: Iterable[str] | None) -> list[TaskSpec]:
 
 
 def plan_release(
-    tasks: Sequence[TaskSpec], scales: Sequence[float] | None = None, distractors: bool = True
+    tasks: Sequence[TaskSpec],
+    scales: Sequence[float] | None = None,
+    distractors: bool = True,
+    bed: Bed = DEFAULT_BED_MM,
 ) -> list[PrintItem]:
     """Every file of a release, built and laid on the bed but not yet checked or written.
 
@@ -219,14 +253,28 @@ def plan_release(
         tasks: Tasks whose MO and RO objects to export.
         scales: Scales for every object (default: each object's :func:`release_scales`).
         distractors: Whether to add the distractor toy set.
+        bed: Build volume, width x depth x height in millimetres. A bed too small for any part raises
+            ``PrintExportError`` naming the part and the bed, before any part is laid out.
     """
-    items: list[PrintItem] = []
+    bed = check_bed(bed)
+    objects = []
     for task in tasks:
         for obj in task.objects:
             for scale in sorted(set(scales)) if scales is not None else release_scales(task, obj):
-                items += object_items(task, obj, scale)
+                objects.append((task, obj, scale, printable_object(obj.shape.scaled(scale), f"{task.name}/{obj.name}")))
+    jobs = [
+        (f"{task.name}/{obj.name} part '{part.name}' at scale {scale:g}", part.solid, part.whole)
+        for task, obj, scale, printable in objects
+        for part in printable.parts
+    ]
     if distractors:
-        items += distractor_items()
+        jobs += [(f"{DISTRACTOR_DIR}/{name}", primitives_solid(p), False) for name, p, _ in distractor_toys()]
+    check_fit(jobs, bed)
+    items: list[PrintItem] = []
+    for task, obj, scale, printable in objects:
+        items += object_items(task, obj, scale, bed, printable)
+    if distractors:
+        items += distractor_items(bed)
     files = [item.file for item in items]
     duplicates = sorted({f for f in files if files.count(f) > 1})
     if duplicates:
@@ -234,12 +282,12 @@ def plan_release(
     return items
 
 
-def check_items(items: Sequence[PrintItem]) -> list[CheckReport]:
-    """Run the printability checks on every item; one ``PrintabilityError`` lists every failure."""
+def check_items(items: Sequence[PrintItem], bed: Bed = DEFAULT_BED_MM) -> list[CheckReport]:
+    """Run the printability checks on every item on ``bed``; one ``PrintabilityError`` lists every failure."""
     reports, failures = [], []
     for item in items:
         try:
-            reports.append(check_mesh(item.mesh, item.subject))
+            reports.append(check_mesh(item.mesh, item.subject, bed))
         except PrintabilityError as error:
             failures.extend(error.failures or ())
             if not error.failures:
@@ -254,24 +302,29 @@ def export_release(
     tasks: Iterable[str] | None = None,
     scales: Sequence[float] | None = None,
     distractors: bool = True,
+    bed: Bed = DEFAULT_BED_MM,
 ) -> tuple[list[PrintItem], list[CheckReport], Path]:
     """Build, check and write a release into ``out_dir``; returns the items, their check reports, the manifest.
 
-    Input is validated before any geometry is built: task names, scales against each object's range, and that
-    ``out_dir`` can be written. Every part is checked before any file is written. Files are replaced atomically.
+    Input is validated before any geometry is built: task names, scales against each object's range, the bed
+    (width, depth, height in millimetres; :data:`~arena.printing.bed.DEFAULT_BED_MM` by default) and that
+    ``out_dir`` can be written. A bed too small for a part is refused before any part is laid out, naming the
+    part and the bed. Every part is checked before any file is written. Files are replaced atomically; the
+    manifest records the bed.
     """
     from arena.printing.manifest import manifest_text
 
     specs = resolve_tasks(None if tasks is None else list(tasks))
     if scales is not None:
         check_scales(specs, scales)
+    bed = check_bed(bed)
     folder = ensure_writable(Path(out_dir))
-    items = plan_release(specs, scales, distractors)
-    reports = check_items(items)
+    items = plan_release(specs, scales, distractors, bed)
+    reports = check_items(items, bed)
     for item in items:
         write_atomic(folder / item.file, stl_bytes(item.mesh))
     manifest = folder / "manifest.yaml"
-    write_atomic(manifest, manifest_text(items, reports, specs, scales, distractors).encode())
+    write_atomic(manifest, manifest_text(items, reports, specs, scales, distractors, bed).encode())
     return items, reports, manifest
 
 

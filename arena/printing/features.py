@@ -1,12 +1,15 @@
-"""Print-only features: what a printed object needs that the simulation does not (a hinge pin, clearances).
+"""Print-only features: what a printed object needs that the simulation does not (hinge pin, clearances, stand).
 
 This is the printing adapter of ``arena/objects/shapes.py``: it reads only a shape's own parameters and its
-parts, never a second copy of a shape. Each articulated shape either needs nothing (its parts already move
-freely) or has an adapter here:
+parts, never a second copy of a shape. A shape either prints its simulated parts as they are or has an
+adapter here:
 
-- ``cabinet``: nothing to add. The carcass and each drawer print as separate parts; the simulated drawers
-  already keep the shape's ``gap`` (2 mm at scale 1) to the carcass on every side, which is the print's sliding
-  clearance. There is no end stop: a printed drawer pulls all the way out.
+- ``cabinet``: a hollow stand for a plinth. The simulated plinth is a solid block under the carcass
+  (OpenDrawer's is 150 mm tall: kilograms of PLA printed as it is); it prints as a separate part ``plinth``, a
+  frame of :data:`PLINTH_WALL_MM` walls with the simulated outline, open at the top (the carcass bottom closes
+  it) and at the bottom, glued under the carcass. The carcass and each drawer print as separate parts; the
+  simulated drawers already keep the shape's ``gap`` (2 mm at scale 1) to the carcass on every side, which is
+  the print's sliding clearance. There is no end stop: a printed drawer pulls all the way out.
 - ``hinged_box``: a five-knuckle barrel hinge on the simulator's hinge axis (the back top edge of the box), so
   the printed lid swings exactly like the simulated one, up to the same fully open angle. Knuckle radius =
   the wall thickness; the body carries knuckles 1, 3 and 5 (the ends), the lid knuckles 2 and 4; the wall under
@@ -15,19 +18,28 @@ freely) or has an adapter here:
   knuckles: snug in the body's (:data:`PIN_PRESS_CLEARANCE_MM`, a drop of glue if it slides), free in the
   lid's (:data:`PIN_RUNNING_CLEARANCE_MM`). The barrel itself is part of the simulated shape (a cylinder of
   radius ``wall`` along the hinge axis, on the body), so the printed outline equals the simulated one.
+  The pin prints lying down, in one piece (a pin in glued pieces would not hold): it has a flat on its
+  underside (a D section) where the round would overhang more than :data:`~arena.printing.bed.OVERHANG_DEG`,
+  so it stands on the flat with no support; the flat faces down in the assembly, where nothing bears on it.
 
-Clearances are absolute (a printer's tolerance does not scale with the object); everything else scales.
+Clearances and the plinth's walls are absolute (a printer's tolerance and perimeters do not scale with the
+object); everything else scales.
 A shape with a hinge joint and no adapter here cannot be exported (:class:`PrintabilityError` says so).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from arena.objects import HingedBox, Shape
+import manifold3d
+import numpy as np
+
+from arena.objects import Cabinet, HingedBox, Shape
+from arena.printing.bed import OVERHANG_DEG
 from arena.printing.errors import PrintabilityError
-from arena.printing.mesh import CIRCULAR_SEGMENTS, MM_PER_M, Solid, object_part_solids, union
+from arena.printing.mesh import CIRCULAR_SEGMENTS, MM_PER_M, Solid, bounds, object_part_solids, union
 
 #: Radial and axial play between knuckles of the body and of the lid (millimetres).
 KNUCKLE_CLEARANCE_MM = 0.4
@@ -37,6 +49,8 @@ PIN_RUNNING_CLEARANCE_MM = 0.25
 PIN_PRESS_CLEARANCE_MM = 0.05
 #: Knuckles along the hinge (odd: the body holds both ends).
 KNUCKLES = 5
+#: Walls of the cabinet's hollow plinth (millimetres; absolute, like the clearances: a printer's perimeters).
+PLINTH_WALL_MM = 4.0
 
 
 @dataclass(frozen=True)
@@ -48,12 +62,14 @@ class PrintablePart:
         solid: The part's solid.
         source: Name of the simulated part it is made from; None for a print-only part.
         note: Print-only changes, in words (empty when the part is the simulated part as is).
+        whole: Whether the part must print in one piece (never cut to fit the bed).
     """
 
     name: str
     solid: Solid
     source: str | None
     note: str = ""
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,26 @@ def _barrel(y0: float, y1: float, radius: float, x: float, z: float) -> Solid:
     """A cylinder along y from ``y0`` to ``y1`` with its axis through (x, z)."""
     cylinder = Solid.cylinder(y1 - y0, radius, -1.0, CIRCULAR_SEGMENTS, center=True).rotate((90.0, 0.0, 0.0))
     return cylinder.translate((x, (y0 + y1) / 2, z))
+
+
+def pin_flat_deg() -> float:
+    """Half the arc (degrees either side of straight down) that the pin's flat replaces: the overhanging round."""
+    return 90.0 - OVERHANG_DEG
+
+
+def _d_pin(y0: float, y1: float, radius: float, x: float, z: float) -> Solid:
+    """A pin along y from ``y0`` to ``y1``, axis through (x, z), with a flat on its underside (a D section).
+
+    The round runs from :func:`pin_flat_deg` either side of straight down all the way over the top, in facets as
+    fine as a :data:`CIRCULAR_SEGMENTS`-sided cylinder's, so every facet faces down less steeply than the overhang
+    limit; the flat is the chord closing it.
+    """
+    start = math.radians(pin_flat_deg())
+    segments = max(3, round(CIRCULAR_SEGMENTS * (2 * math.pi - 2 * start) / (2 * math.pi)))
+    angles = np.linspace(start, 2 * math.pi - start, segments + 1)  # from straight down, turning toward +x
+    section = manifold3d.CrossSection([np.stack([radius * np.sin(angles), -radius * np.cos(angles)], axis=1)])
+    pin = Solid.extrude(section, y1 - y0).rotate((90.0, 0.0, 0.0))  # section y -> object z, extrusion -> -y
+    return pin.translate((x, y1, z))
 
 
 def _block(lo: tuple[float, float, float], hi: tuple[float, float, float]) -> Solid:
@@ -108,13 +144,21 @@ def hinged_box_parts(shape: HingedBox) -> PrintableObject:
     ]
     lid = lid - union(lid_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_RUNNING_CLEARANCE_MM, ax, az)
 
-    pin_solid = _barrel(-w / 2, w / 2, pin, ax, az)
+    pin_solid = _d_pin(-w / 2, w / 2, pin, ax, az)
+    flat = 2 * pin * math.sin(math.radians(pin_flat_deg()))
     knuckle = f"knuckle radius {radius:.1f} mm, pin radius {pin:.1f} mm"
     return PrintableObject(
         parts=(
             PrintablePart("body", body, "body", f"hinge knuckles 1, 3, 5 ({knuckle}); wall cut back under the lid's"),
             PrintablePart("lid", lid, "lid", f"hinge knuckles 2, 4 ({knuckle}); cut back over the body's"),
-            PrintablePart("pin", pin_solid, None, f"hinge pin, {w:.1f} mm long, radius {pin:.1f} mm"),
+            PrintablePart(
+                "pin",
+                pin_solid,
+                None,
+                f"hinge pin, {w:.1f} mm long, radius {pin:.2f} mm, printed lying on a {flat:.1f} mm wide flat "
+                "(D section, flat down in the assembly)",
+                whole=True,
+            ),
         ),
         features=(
             f"barrel hinge on the simulated axis: {KNUCKLES} knuckles, {knuckle}; "
@@ -124,8 +168,40 @@ def hinged_box_parts(shape: HingedBox) -> PrintableObject:
     )
 
 
+def cabinet_parts(shape: Cabinet) -> PrintableObject:
+    """The simulated carcass and drawers, the plinth split off as a hollow stand (see the module docstring).
+
+    The plinth is what lies below the carcass bottom (``shape.plinth`` above the table); the stand keeps its
+    outline and :data:`PLINTH_WALL_MM` of it on every side, open at the top (the carcass bottom closes it) and at
+    the bottom. A plinth too small to hollow stays solid.
+    """
+    parts = shape.parts()
+    solids = object_part_solids(parts)
+    top = shape.plinth * MM_PER_M
+    carcass, plinth = solids["body"].split_by_plane((0.0, 0.0, 1.0), top) if top > 0 else (solids["body"], Solid())
+    printed = [PrintablePart("body", carcass, "body")]
+    features_text: tuple[str, ...] = ()
+    if not plinth.is_empty():
+        (x0, y0, z0), (x1, y1, z1) = bounds(plinth)
+        p, margin = PLINTH_WALL_MM, 1.0  # the cutter reaches past the top and bottom faces (mm)
+        size = f"{x1 - x0:.1f} x {y1 - y0:.1f} x {z1 - z0:.1f} mm"
+        if min(x1 - x0, y1 - y0) > 4 * p:
+            plinth = plinth - _block((x0 + p, y0 + p, z0 - margin), (x1 - p, y1 - p, z1 + margin))
+            note = f"hollow stand: the simulated plinth's outline ({size}) in {p:g} mm walls, open top and bottom"
+            features_text = (f"plinth printed as a hollow stand ({size}, {p:g} mm walls; solid in simulation)",)
+        else:
+            note = f"the simulated plinth ({size}), solid"
+        printed[0] = PrintablePart("body", carcass, "body", "the carcass above the plinth (part 'plinth')")
+        printed.append(PrintablePart("plinth", plinth, "body", note + "; glue it under the carcass bottom"))
+    printed += [PrintablePart(part.name, solids[part.name], part.name) for part in parts if part.name != "body"]
+    return PrintableObject(parts=tuple(printed), features=features_text)
+
+
 #: Shape kind -> adapter for shapes whose printed parts differ from the simulated ones.
-ADAPTERS: dict[str, Callable[[Shape], PrintableObject]] = {HingedBox.kind: hinged_box_parts}
+ADAPTERS: dict[str, Callable[[Shape], PrintableObject]] = {
+    HingedBox.kind: hinged_box_parts,
+    Cabinet.kind: cabinet_parts,
+}
 
 
 def printable_object(shape: Shape, name: str = "") -> PrintableObject:
