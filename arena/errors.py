@@ -32,3 +32,7 @@ class AxisNotApplicableError(ArenaError, ValueError):
 
 class PolicyError(ArenaError, ValueError):
     """A policy used with an env it cannot act in (wrong control mode, missing observations)."""
+
+
+class ShapeError(ArenaError, ValueError):
+    """A malformed parametric shape or primitive (unknown kind, wrong number of size values)."""

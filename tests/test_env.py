@@ -16,6 +16,7 @@ from gymnasium.utils.env_checker import check_env
 import arena
 from arena.env import STATE_DIM
 from arena.errors import AxisNotApplicableError, EpisodeConfigError, UnknownNameError
+from arena.sim.cameras import CAMERA_RIGS
 from arena.spec.axis_names import AXIS_NAMES
 from arena.spec.episode import EpisodeConfig
 
@@ -74,13 +75,12 @@ def test_segmentation_labels_the_objects_geoms(make_env):
 
 
 def test_depth_is_metric(make_env):
-    env = make_env(obs_mode="rgbd", cameras=("front",))
+    env = make_env("Arena-CloseBox", obs_mode="rgbd", cameras=("front",))
     obs, _ = env.reset(seed=0)
-    depth = obs["depth/front"]
-    camera = env.unwrapped.data.cam("front")
-    # the image centre looks at the table near (0.42, 0, 0.06): about 0.8 to 1.0 m away
-    assert 0.6 < depth[64, 64] < 1.2
-    assert np.linalg.norm(camera.xpos - [0.42, 0, 0.06]) == pytest.approx(0.9, abs=0.2)
+    position, target = (np.array(v) for v in CAMERA_RIGS["front"])
+    # The image centre looks along the rig's axis; past the look-at point it meets the table top (z = 0) here:
+    hit = position + (target - position) * position[2] / (position[2] - target[2])
+    assert obs["depth/front"][64, 64] == pytest.approx(np.linalg.norm(hit - position), abs=0.01)
 
 
 def _rollout_digest(env_id: str, seed: int, steps: int) -> str:

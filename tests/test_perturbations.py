@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 
 from arena.errors import EpisodeConfigError
-from arena.perturbations import EFFECTS
+from arena.perturbations import EFFECTS, PERTURBED_MODEL_FIELDS, ModelContext, ModelEffect, SceneEffect, scene_options
+from arena.sim.scene import SceneOptions
 from arena.spec.axes import AXES, applicable_axes
 from arena.spec.axes.distractors import DISTRACTOR_CLEARANCE
 from arena.spec.axis_names import AXIS_NAMES, PERTURBATION_AXES
 from arena.spec.episode import EpisodeConfig
+from arena.spec.sampling import parse_perturbations, sample_episode
 from arena.spec.task import load_task
 
 CAMS = ("front", "left_shoulder", "wrist")
@@ -284,3 +286,31 @@ def test_an_episode_is_bitwise_identical_whatever_ran_before_it_in_the_env():
     np.testing.assert_array_equal(roll(fresh, config), roll(used, config))
     fresh.close()
     used.close()
+
+
+def _model_arrays(model) -> dict[str, np.ndarray]:
+    names = [n for n in dir(model) if not n.startswith("_")]
+    return {n: getattr(model, n).copy() for n in names if isinstance(getattr(model, n, None), np.ndarray)}
+
+
+@pytest.mark.parametrize("axis", [a for a in PERTURBATION_AXES if isinstance(EFFECTS[a], ModelEffect)])
+def test_a_model_stage_effect_writes_only_the_model_fields_it_declares(axis):
+    # The restore list is derived from these declarations, so an undeclared write would leak into later episodes.
+    env = gym.make("Arena-StackBlocks", obs_mode="state")
+    env.reset(seed=0)
+    sim = env.unwrapped.sim
+    values = parse_perturbations(sample_episode(sim.task, axis, 3), sim.task)
+    before = _model_arrays(sim.model)
+    EFFECTS[axis].apply(ModelContext(sim.model, sim.pristine, sim.scene_state), values[axis])
+    changed = {name for name, array in _model_arrays(sim.model).items() if not np.array_equal(array, before[name])}
+    env.close()
+    assert changed, f"{axis} changed nothing"
+    assert changed <= set(EFFECTS[axis].fields) <= set(PERTURBED_MODEL_FIELDS)
+
+
+@pytest.mark.parametrize("axis", [a for a in PERTURBATION_AXES if isinstance(EFFECTS[a], SceneEffect)])
+def test_a_spec_stage_effect_changes_the_scene_options_and_nothing_else(axis):
+    task = load_task("StackBlocks")
+    values = parse_perturbations(sample_episode(task, axis, 3), task)
+    assert scene_options(values) != scene_options({})
+    assert scene_options({}) == SceneOptions()

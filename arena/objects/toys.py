@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from arena.errors import ShapeError
 from arena.objects.primitives import PRIMITIVE_SIZES, Primitive
 
 BASES = ("cuboid", "cylinder", "ring")
@@ -95,12 +96,12 @@ def primitives_to_json(primitives: Sequence[Primitive]) -> list[dict[str, Any]]:
 
 
 def primitives_from_json(raw: Sequence[dict[str, Any]]) -> tuple[Primitive, ...]:
-    """Inverse of :func:`primitives_to_json`; raises ``TypeError`` on a malformed entry."""
+    """Inverse of :func:`primitives_to_json`; raises :class:`~arena.errors.ShapeError` on a malformed entry."""
     primitives = []
     for p in raw:
         if p["kind"] not in PRIMITIVE_SIZES or len(p["size"]) != PRIMITIVE_SIZES[p["kind"]]:
-            raise TypeError(f"bad primitive {p!r}; kinds and size lengths: {PRIMITIVE_SIZES}")
+            raise ShapeError(f"bad primitive {p!r}; kinds and size lengths: {PRIMITIVE_SIZES}")
         if len(p["pos"]) != 3 or len(p["quat"]) != 4:
-            raise TypeError(f"bad primitive {p!r}: pos needs 3 numbers, quat 4")
+            raise ShapeError(f"bad primitive {p!r}: pos needs 3 numbers, quat 4")
         primitives.append(Primitive(p["kind"], tuple(p["size"]), tuple(p["pos"]), tuple(p["quat"])))
     return tuple(primitives)

@@ -19,8 +19,10 @@ import manifold3d
 import numpy as np
 import trimesh
 
+from arena.errors import ShapeError
 from arena.geometry import quat_to_mat
 from arena.objects import Part, Primitive
+from arena.printing.errors import PrintabilityError
 
 #: Metres to millimetres: STL files are in millimetres, shapes in metres.
 MM_PER_M = 1000.0
@@ -68,7 +70,7 @@ def primitive_solid(primitive: Primitive, frame: np.ndarray | None = None) -> So
     elif primitive.kind == "sphere":
         solid = Solid.sphere(size[0], CIRCULAR_SEGMENTS)
     else:
-        raise ValueError(f"unknown primitive kind {primitive.kind!r}; expected box, cylinder or sphere")
+        raise ShapeError(f"unknown primitive kind {primitive.kind!r}; expected box, cylinder or sphere")
     pose = pose_matrix(primitive.pos, primitive.quat)
     return snapped(transformed(solid, pose if frame is None else frame @ pose))
 
@@ -110,7 +112,7 @@ def to_trimesh(solid: Solid) -> trimesh.Trimesh:
 
 
 def from_trimesh(mesh: trimesh.Trimesh) -> Solid:
-    """A closed trimesh mesh as a manifold3d solid; raises ``ValueError`` when it is not a closed manifold."""
+    """A closed trimesh mesh as a manifold3d solid; raises ``PrintabilityError`` when it is not a closed manifold."""
     data = manifold3d.Mesh64(
         vert_properties=np.array(mesh.vertices, dtype=np.float64),  # writable copies, as manifold3d needs
         tri_verts=np.array(mesh.faces, dtype=np.uint64),
@@ -118,7 +120,7 @@ def from_trimesh(mesh: trimesh.Trimesh) -> Solid:
     data.merge()
     solid = Solid(data)
     if solid.status() != manifold3d.Error.NoError:
-        raise ValueError(f"not a closed manifold ({solid.status().name})")
+        raise PrintabilityError(f"not a closed manifold ({solid.status().name})")
     return solid
 
 

@@ -6,9 +6,9 @@ from arena.spec.cameras import CAMERAS, EXTERNAL_CAMERAS
 
 #: External cameras: position and look-at point (metres, robot base frame).
 CAMERA_RIGS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
-    "front": ((1.15, 0.0, 0.55), (0.42, 0.0, 0.06)),
-    "left_shoulder": ((0.12, 0.55, 0.60), (0.55, 0.0, 0.02)),
-    "right_shoulder": ((0.12, -0.55, 0.60), (0.55, 0.0, 0.02)),
+    "front": ((1.2, 0.0, 0.85), (0.45, 0.0, 0.18)),
+    "left_shoulder": ((0.3, 0.75, 0.9), (0.5, 0.0, 0.12)),
+    "right_shoulder": ((0.3, -0.75, 0.9), (0.5, 0.0, 0.12)),
 }
 CAMERA_FOVY = 50.0
 

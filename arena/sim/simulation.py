@@ -74,7 +74,7 @@ class TaskSimulation:
             self.renderer.set_model(self.model)
         self._arm_qpos = np.array([self.model.joint(j).qposadr[0] for j in panda.ARM_JOINTS])
         self._finger_qpos = np.array([self.model.joint(j).qposadr[0] for j in panda.FINGER_JOINTS])
-        self._pristine = {name: getattr(self.model, name).copy() for name in RESTORED_FIELDS}
+        self.pristine = {name: getattr(self.model, name).copy() for name in RESTORED_FIELDS}
 
     def initialize_episode(self, config: EpisodeConfig) -> None:
         """Build, perturb, pose and settle the scene of ``config`` (see module docstring)."""
@@ -83,9 +83,9 @@ class TaskSimulation:
         if options.key() != self._scene_key:
             self._compile(options)
         model, data = self.model, self.data
-        for name, pristine in self._pristine.items():
+        for name, pristine in self.pristine.items():
             getattr(model, name)[:] = pristine
-        context = ModelContext(model, self._pristine, self.scene_state)
+        context = ModelContext(model, self.pristine, self.scene_state)
         apply_model_stage(context, values)
         mujoco.mj_resetData(model, data)
         if context.constants_changed or self._constants_perturbed:

@@ -16,6 +16,11 @@ def quat_from_yaw(yaw: float) -> np.ndarray:
     return np.array([np.cos(yaw / 2), 0.0, 0.0, np.sin(yaw / 2)])
 
 
+def yaw_of_quat(quat) -> float:
+    """Yaw (radians) of a rotation about the world z axis given as a quaternion (w, x, y, z)."""
+    return float(2.0 * np.arctan2(quat[3], quat[0]))
+
+
 def layout_radii(task: TaskSpec) -> dict[str, float]:
     """Footprint radius of each object at the largest scale its size axis may draw.
 

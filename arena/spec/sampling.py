@@ -17,7 +17,7 @@ from arena.errors import EpisodeConfigError
 from arena.spec.axes import AXES, AxisValue, Footprint, SamplingContext, get_axis, resolve_axes
 from arena.spec.axis_names import AXIS_NAMES, PERTURBATION_AXES
 from arena.spec.episode import EpisodeConfig, child_rng
-from arena.spec.layout import layout_radii, sample_layout
+from arena.spec.layout import layout_radii, sample_layout, yaw_of_quat
 from arena.spec.task import TaskSpec, load_task
 from arena.spec.textures import SPLITS
 
@@ -40,7 +40,7 @@ def render_instruction(
 def footprints(task: TaskSpec, poses: Mapping[str, tuple[float, ...]]) -> dict[str, Footprint]:
     """Each object's initial footprint: its position and the radius at the largest size it may be drawn."""
     radii = layout_radii(task)
-    return {name: Footprint(float(pose[0]), float(pose[1]), radii[name]) for name, pose in poses.items()}
+    return {name: Footprint(pose[0], pose[1], radii[name], yaw_of_quat(pose[3:])) for name, pose in poses.items()}
 
 
 def sample_episode(

@@ -21,15 +21,22 @@ from arena.spec.task import TaskSpec
 
 @dataclass(frozen=True)
 class Footprint:
-    """Where a task object starts, seen from above: centre (metres) and the radius its size axis may reach."""
+    """Where a task object starts, seen from above: centre (metres), the radius its size axis may reach, and its
+    heading (radians; the object's front faces the heading plus pi, since object frames face -x)."""
 
     x: float
     y: float
     radius: float
+    yaw: float = 0.0
 
     @property
     def xy(self) -> np.ndarray:
         return np.array([self.x, self.y])
+
+    @property
+    def front(self) -> np.ndarray:
+        """Unit vector (world x, y) the object's front faces: where drawers slide out and handles are reached."""
+        return -np.array([np.cos(self.yaw), np.sin(self.yaw)])
 
 
 @dataclass(frozen=True)

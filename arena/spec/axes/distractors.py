@@ -1,11 +1,12 @@
 """Distractors: one to four printable toys placed collision-free on the free part of the table.
 
 Toys keep :data:`DISTRACTOR_CLEARANCE` from every task object's footprint, from the corridors between task
-objects (pushing and carrying paths) and from the approach lane between each object and the robot. A toy never
-takes a colour of a task object, nominal or perturbed (:func:`~arena.spec.axes.colors.reserved_colours`), so a
-colour word of the instruction names one object. When a toy finds no room after 200 tries it is left out:
-``requested`` records the drawn count and ``toys`` the placed ones, so a reduced count is visible in the
-EpisodeConfig, never a silent overlap.
+objects (pushing and carrying paths), from the approach lane between each object and the robot, and from the lane
+in front of each object (its footprint swept :data:`FRONT_LANE` forward: drawers slide out, handles are reached).
+A toy never takes a colour of a task object, nominal or perturbed
+(:func:`~arena.spec.axes.colors.reserved_colours`), so a colour word of the instruction names one object. When a
+toy finds no room after 200 tries it is left out: ``requested`` records the drawn count and ``toys`` the placed
+ones, so a reduced count is visible in the EpisodeConfig, never a silent overlap.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from arena.errors import ShapeError
 from arena.objects import Primitive
 from arena.objects.toys import draw_toy, primitives_from_json, primitives_to_json
 from arena.spec.axes.base import Axis, AxisValue, SamplingContext
@@ -29,6 +31,8 @@ DISTRACTOR_AREA = ((0.3, 0.72), (-0.38, 0.38))
 DISTRACTOR_CLEARANCE = 0.05
 #: Robot-side end of each object's approach lane (x, metres).
 APPROACH_LANE_X = 0.25
+#: How far (metres) an object's footprint is swept forward to make the lane in front of it.
+FRONT_LANE = 0.2
 _TRIES_PER_TOY = 200
 
 
@@ -84,9 +88,12 @@ class Distractors(Axis):
         palette = [name for name in COLOR_NAMES if name not in reserved]
         requested = int(rng.integers(self.count_range[0], self.count_range[1] + 1))  # count: U{1..4}
         obstacles = [(footprint.xy, footprint.radius) for footprint in ctx.layout.values()]
-        corridors = [(a, b) for i, (a, _) in enumerate(obstacles) for b, _ in obstacles[i + 1 :]]
-        corridors += [(xy, np.array([APPROACH_LANE_X, xy[1]])) for xy, _ in obstacles]
         widest = max((r for _, r in obstacles), default=0.0)
+        # Keep-clear lanes (start, end, half width): carrying/pushing paths between objects, the approach toward the
+        # robot, and the object's own footprint swept forward (drawers sliding out, handles being reached).
+        lanes = [(a, b, widest) for i, (a, _) in enumerate(obstacles) for b, _ in obstacles[i + 1 :]]
+        lanes += [(xy, np.array([APPROACH_LANE_X, xy[1]]), widest) for xy, _ in obstacles]
+        lanes += [(f.xy, f.xy + f.front * FRONT_LANE, f.radius) for f in ctx.layout.values()]
         toys: list[PlacedToy] = []
         for _ in range(requested):
             primitives, radius, color = draw_toy(rng, palette)
@@ -94,7 +101,7 @@ class Distractors(Axis):
                 xy = np.array([rng.uniform(*DISTRACTOR_AREA[0]), rng.uniform(*DISTRACTOR_AREA[1])])
                 clear = all(np.linalg.norm(xy - c) >= r + radius + DISTRACTOR_CLEARANCE for c, r in obstacles)
                 clear = clear and all(
-                    _segment_distance(xy, a, b) >= widest + radius + DISTRACTOR_CLEARANCE for a, b in corridors
+                    _segment_distance(xy, a, b) >= half + radius + DISTRACTOR_CLEARANCE for a, b, half in lanes
                 )
                 if clear:
                     yaw = float(rng.uniform(-np.pi, np.pi))
@@ -117,7 +124,7 @@ class Distractors(Axis):
                 raise self.fail(f"toys[{i}].color {toy.get('color')!r} is not a named colour")
             try:
                 primitives = primitives_from_json(toy["primitives"])
-            except (KeyError, TypeError) as error:
+            except (KeyError, TypeError, ShapeError) as error:
                 raise self.fail(f"toys[{i}].primitives malformed: {error}") from None
             toys.append(
                 PlacedToy(
