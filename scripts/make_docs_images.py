@@ -9,7 +9,7 @@ import imageio.v2 as imageio
 import numpy as np
 
 import arena  # noqa: F401 - registers ids
-from arena.sim.scene import CAMERAS
+from arena.spec.cameras import CAMERAS
 from arena.spec.task import task_names
 
 

@@ -102,3 +102,17 @@ def test_expert_benchmark_merges_its_rates_into_the_docs_data(tmp_path):
 def test_benchmarks_default_to_every_registry_task():
     for script in ("benchmarks/expert_success.py", "benchmarks/axis_solvability.py"):
         assert _load_script(script).parse_args([]).tasks == list(task_names()), script
+
+
+def test_the_readme_python_examples_run_as_written():
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks, "README.md has no python example"
+    for block in blocks:
+        namespace: dict = {}
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+        env = namespace.get("env")
+        if env is not None:
+            env.close()

@@ -79,3 +79,19 @@ def test_expert_still_solves_perturbed_episodes(task, axis):
     env.close()
     assert all(r["episode_config"].perturbations for r in results)
     assert sum(r["success"] for r in results) >= 2, [r["steps"] for r in results]
+
+
+def test_the_expert_implements_exactly_the_plan_language_of_the_spec_layer():
+    import inspect
+
+    from arena.policies.expert import SKILLS
+    from arena.spec.skills import SKILL_SIGNATURES
+
+    assert set(SKILLS) == set(SKILL_SIGNATURES)
+    for name, skill in SKILLS.items():
+        parameters = inspect.signature(skill).parameters
+        arguments = [p for p in parameters if p != "ctx"]
+        required = [p for p in arguments if parameters[p].default is inspect.Parameter.empty]
+        optional = [p for p in arguments if parameters[p].default is not inspect.Parameter.empty]
+        assert tuple(required) == SKILL_SIGNATURES[name].required, name
+        assert tuple(optional) == SKILL_SIGNATURES[name].optional, name

@@ -60,3 +60,21 @@ def test_report_files_show_cells_na_and_policies_side_by_side(tmp_path):
     assert html.count("data:image/png;base64,") == 3  # two heatmaps and the drop chart, embedded
     assert (tmp_path / "out" / "heatmap_expert.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "out" / "axis_drops.png").exists()
+
+
+def test_writing_a_report_leaves_the_callers_matplotlib_backend_alone(tmp_path):
+    import json as _json
+    import subprocess
+    import sys
+
+    records = _records("p", EXAMPLE)
+    path = tmp_path / "results.jsonl"
+    path.write_text("".join(_json.dumps(r) + "\n" for r in records))
+    code = (
+        "import matplotlib; matplotlib.use('svg'); "
+        "from arena.eval.report import write_report; "
+        f"write_report([{str(path)!r}], {str(tmp_path / 'out')!r}); print(matplotlib.get_backend())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "svg"
+    assert (tmp_path / "out" / "report.html").exists()

@@ -109,6 +109,8 @@ class CameraRenderer:
             self._stale_textures.update(textures)
 
     def _render(self, data: mujoco.MjData, camera: int, segment: bool) -> mujoco.MjrContext:
+        """Draw one frame; ``segment`` draws flat id colours (no lighting, textures or shadows), which segmentation
+        needs and depth, reading only the depth buffer, renders faster with."""
         context = self._context()
         self._camera.fixedcamid = camera
         mujoco.mjv_updateScene(
@@ -131,7 +133,7 @@ class CameraRenderer:
 
     def depth(self, data: mujoco.MjData, camera: int) -> np.ndarray:
         """float32 distance along the camera axis in metres, shape (height, width)."""
-        context = self._render(data, camera, segment=False)
+        context = self._render(data, camera, segment=True)
         buffer = np.empty((self.height, self.width), dtype=np.float32)
         mujoco.mjr_readPixels(None, buffer, self._rect, context)
         extent = self.model.stat.extent
