@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up Arena and run the main job: evaluate the scripted expert on a small default grid
-# (4 tasks x {None, ObjectColor, Distractors, All} x 5 episodes, one video per cell) and write results + report to ./arena-results.
+# (every task in tasks/ x {None, ObjectColor, Distractors, All} x 5 episodes, one video per cell) and write results + report to ./arena-results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup_env.sh

@@ -8,12 +8,12 @@ layer implements (:class:`arena.sim.scene_state.SceneState`). Nothing here impor
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from arena.errors import TaskSpecError
+from arena.spec.signatures import Signature, check_arguments
 
 
 class PredicateError(TaskSpecError):
@@ -30,15 +30,6 @@ class SceneQuery(Protocol):
     def site_pos(self, obj: str, site: str) -> np.ndarray: ...
     def footprint_radius(self, name: str) -> float: ...
     def joint_value(self, obj: str, joint: str) -> float: ...
-
-
-@dataclass(frozen=True)
-class PredicateSignature:
-    """Arguments a predicate takes: ``objects`` must name task objects; ``numbers`` are floats."""
-
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    objects: tuple[str, ...] = ()
 
 
 def _on_top_of(state: SceneQuery, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
@@ -79,17 +70,17 @@ def _joint_beyond(
     return (greater_than is None or value > greater_than) and (less_than is None or value < less_than)
 
 
-PREDICATES: dict[str, tuple[Callable[..., bool], PredicateSignature]] = {
-    "on_top_of": (_on_top_of, PredicateSignature(("object", "support"), objects=("object", "support"))),
-    "released": (_released, PredicateSignature(("object",), objects=("object",))),
-    "grasped": (_grasped, PredicateSignature(("object",), objects=("object",))),
+PREDICATES: dict[str, tuple[Callable[..., bool], Signature]] = {
+    "on_top_of": (_on_top_of, Signature(("object", "support"), objects=("object", "support"))),
+    "released": (_released, Signature(("object",), objects=("object",))),
+    "grasped": (_grasped, Signature(("object",), objects=("object",))),
     "inside_region": (
         _inside_region,
-        PredicateSignature(("object", "region"), ("radius",), objects=("object", "region")),
+        Signature(("object", "region"), ("radius",), objects=("object", "region")),
     ),
     "joint_beyond": (
         _joint_beyond,
-        PredicateSignature(("object", "joint"), ("greater_than", "less_than"), objects=("object",)),
+        Signature(("object", "joint"), ("greater_than", "less_than"), objects=("object",)),
     ),
 }
 COMBINATORS = ("all", "any")
@@ -110,22 +101,7 @@ def check_predicate(tree: Any, object_names: set[str], where: str) -> None:
         return
     if name not in PREDICATES:
         raise PredicateError(f"{where}: unknown predicate {name!r}; valid: {sorted(PREDICATES) + list(COMBINATORS)}")
-    signature = PREDICATES[name][1]
-    if not isinstance(args, Mapping):
-        raise PredicateError(f"{where}.{name}: expected a mapping of arguments {list(signature.required)}")
-    missing = set(signature.required) - set(args)
-    extra = set(args) - set(signature.required) - set(signature.optional)
-    if missing or extra:
-        raise PredicateError(
-            f"{where}.{name}: missing {sorted(missing)} / unexpected {sorted(extra)}; "
-            f"required {list(signature.required)}, optional {list(signature.optional)}"
-        )
-    for field in signature.objects:
-        value = str(args[field])
-        if "{" not in value and value not in object_names:
-            raise PredicateError(
-                f"{where}.{name}.{field}: unknown object {value!r}; task objects: {sorted(object_names)}"
-            )
+    check_arguments(PREDICATES[name][1], args, object_names, f"{where}.{name}", PredicateError)
 
 
 def resolve(tree: Any, variables: Mapping[str, str]) -> Any:
