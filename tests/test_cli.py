@@ -16,6 +16,7 @@ import arena
 from arena.cli import main
 from arena.eval.evaluation import evaluate
 from arena.eval.results import read_results
+from arena.spec.task import task_names
 
 POLICIES = "tests.policies_for_tests"
 ARENA_DIR = Path(arena.__file__).resolve().parent
@@ -64,7 +65,7 @@ def expert_results(tmp_path_factory):
 def test_tasks_lists_every_task_with_roles(capsys):
     assert main(["tasks"]) == 0
     out = capsys.readouterr().out
-    for task in ("StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox"):
+    for task in task_names():
         assert task in out
     assert "top_block (MO, block)" in out and "drawer: bottom/middle/top" in out
 

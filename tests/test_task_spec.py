@@ -19,7 +19,7 @@ SHIPPED = Path(__file__).resolve().parents[1] / "tasks"
 
 
 def test_the_four_core_tasks_are_shipped():
-    assert set(TASKS) <= set(task_names())
+    assert {"StackBlocks", "SlideBlockToTarget", "OpenDrawer", "CloseBox"} <= set(task_names())
 
 
 @pytest.mark.parametrize("name", TASKS)

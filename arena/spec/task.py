@@ -110,12 +110,6 @@ class TaskSpec:
         return self.axis_range(self.size_axis(obj))
 
     @property
-    def colour_named_objects(self) -> tuple[str, ...]:
-        """Objects some instruction template names by colour (``{<object>_color}``), in task order."""
-        used = {name for template in self.instructions for name in _template_fields(template)}
-        return tuple(o.name for o in self.objects if f"{o.name}_color" in used)
-
-    @property
     def randomizations(self) -> str:
         """What varies between unperturbed episodes, in words, generated from the fields (never drifts)."""
         return describe_randomizations(self)
