@@ -216,18 +216,22 @@ def cmd_contact_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from arena.eval.report import write_report
+    from arena.eval.report import write_report_of
     from arena.eval.results import read_results, results_path
 
     paths = [results_path(path) for path in args.results]
+    records = []
     for path in paths:
-        with warnings.catch_warnings(record=True) as dropped:  # a dropped last line; write_report warns again
+        with warnings.catch_warnings(record=True) as dropped:  # a dropped last line: said below, once
             warnings.simplefilter("always")
-            records = read_results(path)
-        if not records:
+            read = read_results(path)
+        if not read:
             why = "".join(f" ({str(w.message).removeprefix(f'{path}: ')})" for w in dropped)
             raise UsageError(f"{path} holds no result records{why}; run arena eval first or give another file")
-    report = write_report(paths, output_folder(args.output))
+        for warning in dropped:
+            warnings.warn(warning.message, stacklevel=1)
+        records += read
+    report = write_report_of(records, paths, output_folder(args.output))
     print(report.read_text())
     return 0
 

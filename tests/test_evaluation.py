@@ -180,3 +180,9 @@ def test_results_file_is_valid_json_lines(tmp_path):
     path = evaluate("expert", ["CloseBox"], ["None"], 1, tmp_path, progress=False)
     assert Path(path).read_text().endswith("\n")
     assert all(json.loads(line) for line in Path(path).read_text().splitlines())
+
+
+def test_a_grid_whose_cells_are_all_not_applicable_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(ArenaError, match="nothing to evaluate: no axis of ReceiverColor applies to OpenDrawer"):
+        evaluate("expert", ["OpenDrawer"], ["ReceiverColor"], 1, tmp_path / "run", progress=False)
+    assert not (tmp_path / "run" / "results.jsonl").exists()

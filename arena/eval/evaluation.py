@@ -89,12 +89,16 @@ def evaluate(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ArenaError(f"--out {out_dir} is a file; give a folder for results.jsonl and the report")
-    if not tasks or not axes:
-        raise ArenaError("nothing to evaluate: give at least one task and one axis")
+    grid = applicable_grid(tasks, axes, episodes, policy_name)
+    if not grid:
+        raise ArenaError(
+            f"nothing to evaluate: no axis of {', '.join(axes) or '(none)'} applies to {', '.join(tasks) or '(none)'}; "
+            "see arena tasks -v for each task's axes"
+        )
     obs_mode = check_policy(policy_name, tasks[0], obs_mode)
     writer = ResultsWriter(out_dir / RESULTS_FILE)
     _check_resumable(writer, policy_name)
-    keys = writer.pending(applicable_grid(tasks, axes, episodes, policy_name))
+    keys = writer.pending(grid)
     settings = RunSettings(
         policy=policy_name, out_dir=str(out_dir), obs_mode=obs_mode, max_steps=max_steps, video=videos
     )

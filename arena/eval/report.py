@@ -195,8 +195,13 @@ def _drop_chart(per_policy: dict[str, list[AxisSummary]]) -> bytes:
 
 
 def write_report(result_files: list[str | Path], out_dir: str | Path) -> Path:
-    """Write ``report.md``, ``report.html``, ``heatmap_<policy>.png`` and ``axis_drops.png``; return the md path."""
-    records = [r for path in result_files for r in read_results(path)]
+    """Read results files and write their report (:func:`write_report_of`); return the ``report.md`` path."""
+    return write_report_of([r for path in result_files for r in read_results(path)], result_files, out_dir)
+
+
+def write_report_of(records: list[dict[str, Any]], sources: list[str | Path], out_dir: str | Path) -> Path:
+    """Write ``report.md``, ``report.html``, ``heatmap_<policy>.png`` and ``axis_drops.png`` for records already
+    read from ``sources``; return the md path."""
     summary = summarize(records)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -219,7 +224,7 @@ def write_report(result_files: list[str | Path], out_dir: str | Path) -> Path:
     md = [
         "# Arena evaluation report",
         "",
-        f"{len(records)} episodes from {', '.join(str(p) for p in result_files)}.",
+        f"{len(records)} episodes from {', '.join(str(p) for p in sources)}.",
         "",
     ]
     md += ["## Per-axis summary (task-averaged success; relative change vs None over tasks where the axis applies)", ""]

@@ -52,9 +52,9 @@ def stage(axis: str) -> str:
     return "spec" if isinstance(EFFECTS[axis], SceneEffect) else "model"
 
 
-def scene_options(values: Mapping[str, AxisValue], base: SceneOptions | None = None) -> SceneOptions:
+def scene_options(values: Mapping[str, AxisValue]) -> SceneOptions:
     """The spec stage: scene options with every spec-stage axis's value applied (report order)."""
-    options = base or SceneOptions()
+    options = SceneOptions()
     for name in PERTURBATION_AXES:
         effect = EFFECTS[name]
         if name in values and isinstance(effect, SceneEffect):
