@@ -1,107 +1,114 @@
 """The scripted expert: follows a task's ``expert`` plan using privileged simulator state.
 
-A plan is a list of skills (the plan language of :mod:`arena.spec.skills`), each implemented here as a
-generator of ``ee_delta`` actions that re-reads object poses as it goes, so object size, pose and mass
-perturbations are followed rather than replayed blindly.
+A plan is a list of skills (the plan language of :mod:`arena.spec.skills`), each implemented here or in a task
+module of :mod:`arena.policies.skills` as a generator of ``ee_delta`` actions that re-reads object poses as it
+goes, so object size, pose and mass perturbations are followed rather than replayed blindly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
 from arena.errors import PolicyError
-from arena.geometry import mat_to_quat, quat_error, quat_from_yaw, quat_mul, quat_to_mat
-
-Action = np.ndarray
-SkillGen = Generator[Action, None, None]
-
-_DOWN = np.array([0.0, 1.0, 0.0, 0.0])  # TCP z axis pointing down, hand x along world x
-OPEN, CLOSE = -1.0, 1.0
-
-
-def down_quat(yaw: float) -> np.ndarray:
-    """Gripper pointing down, rotated by ``yaw`` radians about the world z axis."""
-    return quat_mul(quat_from_yaw(yaw), _DOWN)
-
-
-def yaw_of(quat: np.ndarray) -> float:
-    """Heading (radians) of a frame's x axis projected on the table."""
-    x_axis = quat_to_mat(quat)[:, 0]
-    return float(np.arctan2(x_axis[1], x_axis[0]))
-
-
-def nearest_symmetric_yaw(yaw: float, reference: float, period: float = np.pi / 2) -> float:
-    """The yaw equivalent to ``yaw`` modulo ``period`` that is closest to ``reference``."""
-    return reference + (yaw - reference + period / 2) % period - period / 2
-
-
-class SkillContext:
-    """What a skill may read and the motion primitives it composes."""
-
-    def __init__(self, env: Any) -> None:
-        self.env = env
-        self.state = env.scene_state
-        self.gripper = OPEN
-
-    def tcp(self) -> tuple[np.ndarray, np.ndarray]:
-        """Measured tool-centre-point pose."""
-        return self.env.controller.tcp_pose()
-
-    def delta_toward(self, pos: np.ndarray, quat: np.ndarray, speed: float, gripper: float) -> Action:
-        """ee_delta action moving the controller's target toward a pose by at most ``speed`` metres."""
-        target, target_quat = self.env.controller.target_pose
-        dpos = np.asarray(pos, float) - target
-        drot = quat_error(quat, target_quat)
-        dpos *= min(1.0, speed / max(np.linalg.norm(dpos), 1e-9))
-        drot *= min(1.0, 0.2 / max(np.linalg.norm(drot), 1e-9))
-        return np.concatenate([dpos, drot, [gripper]])
-
-    def move(
-        self,
-        pos: np.ndarray,
-        quat: np.ndarray,
-        gripper: float | None = None,
-        tol: float = 0.006,
-        speed: float = 0.04,
-        max_steps: int = 60,
-    ) -> SkillGen:
-        """Move the TCP to a pose in bounded steps; ends when within ``tol`` metres (or after ``max_steps``)."""
-        if gripper is not None:
-            self.gripper = gripper
-        for _ in range(max_steps):
-            current, current_quat = self.tcp()
-            error = np.linalg.norm(np.asarray(pos, float) - current)
-            if error < tol and np.linalg.norm(quat_error(quat, current_quat)) < 0.04:
-                return
-            yield self.delta_toward(pos, quat, speed, self.gripper)
-
-    def hold(self, gripper: float, steps: int) -> SkillGen:
-        """Keep still for ``steps`` control steps with the gripper commanded to ``gripper``."""
-        self.gripper = gripper
-        for _ in range(steps):
-            yield np.concatenate([np.zeros(6), [gripper]])
+from arena.geometry import mat_to_quat, quat_to_mat
+from arena.policies.motion import (
+    CLOSE,
+    OPEN,
+    Action,
+    SkillContext,
+    SkillGen,
+    down_quat,
+    nearest_symmetric_yaw,
+    yaw_of,
+)
+from arena.policies.skills import TASK_SKILLS
 
 
 # ------------------------------------------------------------------------------------------------ skills
-def pick(ctx: SkillContext, object: str, lift: float = 0.12) -> SkillGen:  # noqa: A002 - YAML field name
-    """Grasp ``object`` from above across its narrower horizontal faces and lift it."""
+def grasp_yaw(ctx: SkillContext, object: str, yaw: float = 0.0, symmetry: float = np.pi / 2) -> float:  # noqa: A002
+    """World yaw of a downward grasp at ``yaw`` radians in the object's frame (0: fingers close along the object's
+    y axis), taken modulo the object's ``symmetry`` closest to the gripper's current heading."""
+    _, obj_quat = ctx.state.object_pose(object)
+    _, tcp_quat = ctx.tcp()
+    return nearest_symmetric_yaw(yaw_of(obj_quat) + yaw, 0.0, symmetry)
+
+
+def pick(
+    ctx: SkillContext,
+    object: str,  # noqa: A002 - YAML field name
+    lift: float = 0.12,
+    site: str = "center",
+    yaw: float = 0.0,
+    symmetry: float = np.pi / 2,
+    height: float = 0.0,
+) -> SkillGen:
+    """Grasp ``object`` from above at ``site`` and lift it ``lift`` metres.
+
+    ``yaw`` is the grasp's heading in the object's frame (0: the fingers close along the object's y axis, across
+    a block's narrower faces when it is longer in x), ``symmetry`` the object's rotational symmetry about z, and
+    ``height`` where the fingertips' centre goes relative to the site (negative: below it).
+    """
     state = ctx.state
-    center = state.site_pos(object, "center")
-    _, obj_quat = state.object_pose(object)
-    yaw = nearest_symmetric_yaw(yaw_of(obj_quat), 0.0)
-    quat = down_quat(yaw)
-    grasp = center.copy()
-    grasp[2] = max(center[2], 0.015)
+    quat = down_quat(grasp_yaw(ctx, object, yaw, symmetry))
+    grasp = state.site_pos(object, site) + [0.0, 0.0, height]
+    grasp[2] = max(grasp[2], 0.015)
     yield from ctx.move(grasp + [0, 0, 0.10], quat, OPEN)
     yield from ctx.move(grasp + [0, 0, 0.03], quat, OPEN, speed=0.025)
-    center = state.site_pos(object, "center")  # re-read: the approach may have nudged it
-    grasp[:2] = center[:2]
+    point = state.site_pos(object, site)  # re-read: the approach may have nudged it
+    grasp[:2] = point[:2]
     yield from ctx.move(grasp, quat, OPEN, tol=0.004, speed=0.015, max_steps=40)
     yield from ctx.hold(CLOSE, 8)
     yield from ctx.move(grasp + [0, 0, lift], quat, CLOSE, speed=0.03)
+
+
+def place_at(
+    ctx: SkillContext,
+    object: str,  # noqa: A002
+    target: str,
+    target_site: str,
+    site: str = "center",
+    height: float = 0.0,
+    yaw: float = 0.0,
+    symmetry: float = np.pi / 2,
+    approach: float = 0.08,
+    tolerance: float = 0.003,
+) -> SkillGen:
+    """Carry the grasped ``object`` so that its ``site`` comes down onto ``target/target_site`` (plus ``height``
+    metres), its heading at ``yaw`` from the target's modulo ``symmetry``; release and retreat upward.
+
+    The descent is closed-loop: every step re-measures where the object's site hangs below the hand, so an
+    object that slipped or swung in the grasp still lands on the target within ``tolerance`` metres.
+    """
+    state = ctx.state
+    tcp, tcp_quat = ctx.tcp()
+    _, obj_quat = state.object_pose(object)
+    _, target_quat = state.object_pose(target)
+    obj_yaw = yaw_of(obj_quat)
+    turn = nearest_symmetric_yaw(yaw_of(target_quat) + yaw, obj_yaw, symmetry) - obj_yaw
+    quat = down_quat(yaw_of(tcp_quat) + turn)
+    offset = tcp - state.site_pos(object, site)
+    cos, sin = np.cos(turn), np.sin(turn)
+    offset[:2] = [cos * offset[0] - sin * offset[1], sin * offset[0] + cos * offset[1]]
+    goal = state.site_pos(target, target_site) + [0.0, 0.0, height]
+    carry = max(tcp[2], goal[2] + offset[2] + approach)
+    yield from ctx.move([*(goal[:2] + offset[:2]), carry], quat, CLOSE, speed=0.035, tol=0.01)
+    yield from ctx.move(goal + offset + [0, 0, approach], quat, CLOSE, speed=0.03)
+    for _ in range(120):  # descend, re-aiming the object's site at the goal every step
+        tcp, _ = ctx.tcp()
+        point = state.site_pos(object, site)
+        goal = state.site_pos(target, target_site) + [0.0, 0.0, height]
+        error = goal - point
+        if abs(error[2]) < tolerance and np.linalg.norm(error[:2]) < tolerance:
+            break
+        if np.linalg.norm(error[:2]) > 2 * tolerance:
+            error[2] = max(error[2], -0.004)  # line up before going lower
+        yield ctx.delta_toward(tcp + error, quat, 0.012, CLOSE)
+    yield from ctx.hold(OPEN, 8)
+    tcp, _ = ctx.tcp()
+    yield from ctx.move(tcp + [0, 0, 0.10], quat, OPEN, speed=0.03)
 
 
 def place_on(ctx: SkillContext, object: str, support: str, clearance: float = 0.008) -> SkillGen:  # noqa: A002
@@ -242,9 +249,11 @@ def close_lid(ctx: SkillContext, object: str, end_angle: float = 0.9) -> SkillGe
 SKILLS: dict[str, Callable[..., SkillGen]] = {
     "pick": pick,
     "place_on": place_on,
+    "place_at": place_at,
     "push_to": push_to,
     "pull_handle": pull_handle,
     "close_lid": close_lid,
+    **TASK_SKILLS,
 }
 
 

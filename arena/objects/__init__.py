@@ -1,6 +1,19 @@
-"""Parametric, printable task objects."""
+"""Parametric, printable task objects: the generic shapes, then one module per task family that registers its own."""
 
+from arena.objects import basketball, chess, cups, grill, hanger, pegs, safe, wine_rack  # noqa: F401 - register shapes
 from arena.objects.primitives import Joint, Part, Primitive
-from arena.objects.shapes import SHAPES, Block, Cabinet, HingedBox, Shape, TargetPad, make_shape
+from arena.objects.shapes import SHAPES, Block, Cabinet, HingedBox, Shape, TargetPad, make_shape, polygon_ring
 
-__all__ = ["SHAPES", "Block", "Cabinet", "HingedBox", "Joint", "Part", "Primitive", "Shape", "TargetPad", "make_shape"]
+__all__ = [
+    "SHAPES",
+    "Block",
+    "Cabinet",
+    "HingedBox",
+    "Joint",
+    "Part",
+    "Primitive",
+    "Shape",
+    "TargetPad",
+    "make_shape",
+    "polygon_ring",
+]

@@ -71,6 +71,9 @@ class Part:
         parent: Name of the parent part (None for the root part).
         joint: How the part moves relative to its parent (None: rigidly fixed).
         sites: Named points in the part frame that experts and predicates use (grasp points, handles).
+        color: A fixed accent colour (one of the named colours) for this part, or None for the object's colour.
+            Accent parts keep their colour under the colour axes (a peg's paint, a band round a stack of notes);
+            they print in that filament.
     """
 
     name: str
@@ -80,6 +83,7 @@ class Part:
     parent: str | None = None
     joint: Joint | None = None
     sites: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    color: str | None = None
 
     def volume(self) -> float:
         """Sum of primitive volumes (cubic metres); an upper bound where primitives touch or overlap."""

@@ -21,6 +21,52 @@ from arena.objects.primitives import Joint, Part, Primitive
 _ROT_X_90 = (math.sqrt(0.5), math.sqrt(0.5), 0.0, 0.0)  # maps a cylinder's z axis onto y
 
 
+def polygon_ring(
+    inner_radius: float,
+    thickness: float,
+    height: float,
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0),
+    segments: int = 16,
+    flare: float = 0.0,
+) -> tuple[Primitive, ...]:
+    """A ring (a hoop, a cup's wall) of ``segments`` boxes round the z axis through ``center``.
+
+    The boxes' inner faces form a regular polygon whose inscribed circle has ``inner_radius``; each box is long
+    enough to meet its neighbours at the outer corners, so the union is one closed wall ``thickness`` thick and
+    ``height`` tall. ``flare`` (radians) tilts every box outward about its bottom edge (a tapered cup's wall):
+    the inner radius grows by ``height * tan(flare)`` from bottom to top.
+    """
+    cx, cy, cz = center
+    outer = inner_radius + thickness
+    half_length = outer * math.tan(math.pi / segments)  # reaches the outer polygon's corners
+    prims = []
+    for k in range(segments):
+        angle = 2 * math.pi * k / segments
+        # Box frame: x radial, y tangential, z along the (tilted) wall; rotate by yaw, then tilt about y.
+        yaw = (math.cos(angle / 2), 0.0, 0.0, math.sin(angle / 2))
+        tilt = (math.cos(flare / 2), 0.0, math.sin(flare / 2), 0.0)
+        quat = _quat_mul(yaw, tilt)
+        radial = inner_radius + thickness / 2 + (height / 2) * math.sin(flare)
+        pos = (
+            cx + radial * math.cos(angle),
+            cy + radial * math.sin(angle),
+            cz + (height / 2) * math.cos(flare),
+        )
+        prims.append(Primitive("box", (thickness / 2, half_length, height / 2), pos, quat))
+    return tuple(prims)
+
+
+def _quat_mul(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, float, float, float]:
+    aw, ax, ay, az = a
+    bw, bx, by, bz = b
+    return (
+        aw * bw - ax * bx - ay * by - az * bz,
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
+    )
+
+
 @dataclass(frozen=True)
 class Shape:
     """Base class: a frozen set of length parameters in metres."""
@@ -232,7 +278,20 @@ class HingedBox(Shape):
         return math.hypot(self.width, self.depth + 2 * (reach_back + self.wall)) / 2
 
 
-SHAPES: dict[str, type[Shape]] = {cls.kind: cls for cls in (Block, TargetPad, Cabinet, HingedBox)}
+#: Every shape kind a task file may name; shape modules add theirs with :func:`register_shape`.
+SHAPES: dict[str, type[Shape]] = {}
+
+
+def register_shape(cls: type[Shape]) -> type[Shape]:
+    """Class decorator: make a shape available to task files under its ``kind``."""
+    if not cls.kind or cls.kind in SHAPES:
+        raise ValueError(f"shape kind {cls.kind!r} is empty or registered twice")
+    SHAPES[cls.kind] = cls
+    return cls
+
+
+for _cls in (Block, TargetPad, Cabinet, HingedBox):
+    register_shape(_cls)
 
 
 def make_shape(kind: str, params: dict[str, Any]) -> Shape:

@@ -180,6 +180,7 @@ def object_items(
     if printable is None:
         printable = printable_object(obj.shape.scaled(scale), f"{task.name}/{obj.name}")
     several = len(printable.parts) > 1
+    accents = {part.name: part.color for part in obj.shape.parts() if part.color is not None}
     items = []
     for part in printable.parts:
         placements = layout(part.solid, bed, 1 if part.whole else MAX_PIECES)
@@ -195,7 +196,7 @@ def object_items(
                     piece=index,
                     pieces=len(placements),
                     scale=float(scale),
-                    color=obj.color,
+                    color=accents.get(part.source or "", obj.color),
                     placement=placement,
                     note=part.note,
                 )

@@ -49,6 +49,11 @@ def object_material(obj: str) -> str:
     return f"{obj}/material"
 
 
+def accent_material(obj: str, color: str) -> str:
+    """Material of a task object's parts drawn in a fixed accent colour (untouched by the colour axes)."""
+    return f"{obj}/accent_{color}"
+
+
 def object_texture(obj: str) -> str:
     """Texture slot of a task object, filled by the texture axes."""
     return f"{obj}/texture"

@@ -210,7 +210,12 @@ def _add_object(spec: mujoco.MjSpec, obj: ObjectSpec, scale: float) -> None:
     bodies: dict[str, mujoco.MjsBody] = {}
     for part in shape.parts():
         parent = spec.worldbody if part.parent is None else bodies[part.parent]
-        bodies[part.name] = _add_part(spec, parent, obj, part, material)
+        part_material = material
+        if part.color is not None:
+            part_material = naming.accent_material(obj.name, part.color)
+            if spec.material(part_material) is None:
+                spec.add_material(name=part_material, rgba=list(rgba(part.color)))
+        bodies[part.name] = _add_part(spec, parent, obj, part, part_material)
         if part.parent is None and shape.free:
             bodies[part.name].add_freejoint(name=naming.free_joint(obj.name))
         if part.parent is not None and part.joint is not None:

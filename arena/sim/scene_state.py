@@ -47,6 +47,15 @@ class SceneState:
         self._left = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("left_finger").id)
         self._right = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("right_finger").id)
         self._gripper = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] in finger_bodies)
+        self._previous_sites = data.site_xpos.copy()
+
+    def mark_step(self) -> None:
+        """Remember every site's position: :meth:`previous_site_pos` answers with it until the next mark.
+
+        The environment marks once at reset and before each control step, so predicates can tell how something
+        moved during the last step (a ball crossing a rim).
+        """
+        self._previous_sites[:] = self.data.site_xpos
 
     # ------------------------------------------------------------------------------------------ ids
     def object_geoms(self, name: str) -> frozenset[int]:
@@ -82,6 +91,16 @@ class SceneState:
         """World position and quaternion of site ``<obj>/<site>``."""
         site_data = self.data.site(naming.object_site(obj, site))
         return site_data.xpos.copy(), mat_to_quat(site_data.xmat)
+
+    def previous_site_pos(self, obj: str, site: str) -> np.ndarray:
+        """World position of site ``<obj>/<site>`` at the last :meth:`mark_step`."""
+        return self._previous_sites[self.model.site(naming.object_site(obj, site)).id].copy()
+
+    def object_axis(self, obj: str, axis: str) -> np.ndarray:
+        """World direction of the ``x``, ``y`` or ``z`` axis of the object frame."""
+        if axis not in ("x", "y", "z"):
+            raise UnknownNameError(f"unknown axis {axis!r}; axes: x, y, z")
+        return self.data.xmat[self.root_body(obj)].reshape(3, 3)[:, "xyz".index(axis)].copy()
 
     def joint_value(self, obj: str, joint: str) -> float:
         """Position of the part joint ``<obj>/<joint>`` (radians or metres)."""

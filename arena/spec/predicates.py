@@ -30,6 +30,8 @@ class SceneQuery(Protocol):
     def site_pos(self, obj: str, site: str) -> np.ndarray: ...
     def footprint_radius(self, name: str) -> float: ...
     def joint_value(self, obj: str, joint: str) -> float: ...
+    def object_axis(self, obj: str, axis: str) -> np.ndarray: ...
+    def previous_site_pos(self, obj: str, site: str) -> np.ndarray: ...
 
 
 def _on_top_of(state: SceneQuery, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
@@ -70,6 +72,66 @@ def _joint_beyond(
     return (greater_than is None or value > greater_than) and (less_than is None or value < less_than)
 
 
+def _touching(state: SceneQuery, object: str, other: str) -> bool:  # noqa: A002
+    """Some geom of ``object`` touches some geom of ``other``."""
+    return state.touching(object, other)
+
+
+def _on_table(state: SceneQuery, object: str) -> bool:  # noqa: A002
+    """``object`` touches the table top."""
+    return state.touching_table(object)
+
+
+def _site_near(
+    state: SceneQuery,
+    object: str,  # noqa: A002
+    site: str,
+    target: str,
+    target_site: str,
+    within: float,
+    height: tuple[float, float] | None = None,
+) -> bool:
+    """Site ``object/site`` lies within ``within`` metres of ``target/target_site`` seen from above, and (if given)
+    its height above that site is inside ``height = [low, high]`` metres."""
+    point, anchor = state.site_pos(object, site), state.site_pos(target, target_site)
+    if float(np.linalg.norm(point[:2] - anchor[:2])) > float(within):
+        return False
+    if height is None:
+        return True
+    low, high = (float(v) for v in height)
+    return low <= float(point[2] - anchor[2]) <= high
+
+
+_AXES = {"x": 0, "y": 1, "z": 2}
+
+
+def _tilt(
+    state: SceneQuery,
+    object: str,  # noqa: A002
+    axis: str = "z",
+    min: float | None = None,  # noqa: A002
+    max: float | None = None,  # noqa: A002
+) -> bool:
+    """The angle (radians) between the object's ``axis`` (x, y or z of its frame) and world up is in ``[min, max]``:
+    ``{axis: z, max: 0.3}`` is upright, ``{axis: z, min: 1.27}`` lies on its side."""
+    direction = state.object_axis(object, axis)
+    angle = float(np.arccos(np.clip(direction[2], -1.0, 1.0)))
+    return (min is None or angle >= float(min)) and (max is None or angle <= float(max))
+
+
+def _passes_through(state: SceneQuery, object: str, ring: str, site: str, edge_site: str) -> bool:  # noqa: A002
+    """During the last control step the centre of ``object`` crossed the horizontal plane of ``ring/site`` going
+    down, at a point closer to the site than ``ring/edge_site`` is (inside the ring's opening)."""
+    before, now = state.previous_site_pos(object, "center"), state.site_pos(object, "center")
+    center, edge = state.site_pos(ring, site), state.site_pos(ring, edge_site)
+    plane = center[2]
+    if not (before[2] > plane >= now[2]):
+        return False
+    fraction = (before[2] - plane) / (before[2] - now[2])
+    crossing = before[:2] + fraction * (now[:2] - before[:2])
+    return float(np.linalg.norm(crossing - center[:2])) < float(np.linalg.norm(edge[:2] - center[:2]))
+
+
 PREDICATES: dict[str, tuple[Callable[..., bool], Signature]] = {
     "on_top_of": (_on_top_of, Signature(("object", "support"), objects=("object", "support"))),
     "released": (_released, Signature(("object",), objects=("object",))),
@@ -82,8 +144,20 @@ PREDICATES: dict[str, tuple[Callable[..., bool], Signature]] = {
         _joint_beyond,
         Signature(("object", "joint"), ("greater_than", "less_than"), objects=("object",)),
     ),
+    "touching": (_touching, Signature(("object", "other"), objects=("object", "other"))),
+    "on_table": (_on_table, Signature(("object",), objects=("object",))),
+    "site_near": (
+        _site_near,
+        Signature(("object", "site", "target", "target_site", "within"), ("height",), objects=("object", "target")),
+    ),
+    "tilt": (_tilt, Signature(("object",), ("axis", "min", "max"), objects=("object",))),
+    "passes_through": (
+        _passes_through,
+        Signature(("object", "ring", "site", "edge_site"), objects=("object", "ring")),
+    ),
 }
-COMBINATORS = ("all", "any")
+#: ``all`` and ``any`` take a list of predicates, ``not`` takes one.
+COMBINATORS = ("all", "any", "not")
 
 
 def check_predicate(tree: Any, object_names: set[str], where: str) -> None:
@@ -93,6 +167,9 @@ def check_predicate(tree: Any, object_names: set[str], where: str) -> None:
             f"{where}: expected a mapping with exactly one key out of {sorted(PREDICATES) + list(COMBINATORS)}"
         )
     ((name, args),) = tree.items()
+    if name == "not":
+        check_predicate(args, object_names, f"{where}.not")
+        return
     if name in COMBINATORS:
         if not isinstance(args, list) or not args:
             raise PredicateError(f"{where}.{name}: expected a non-empty list of predicates")
@@ -122,4 +199,6 @@ def evaluate(tree: Mapping[str, Any], state: SceneQuery) -> bool:
         return all(evaluate(child, state) for child in args)
     if name == "any":
         return any(evaluate(child, state) for child in args)
+    if name == "not":
+        return not evaluate(args, state)
     return bool(PREDICATES[name][0](state, **args))

@@ -19,8 +19,13 @@ class PlanError(TaskSpecError):
 
 
 SKILL_SIGNATURES: dict[str, Signature] = {
-    "pick": Signature(("object",), ("lift",), objects=("object",)),
+    "pick": Signature(("object",), ("lift", "site", "yaw", "symmetry", "height"), objects=("object",)),
     "place_on": Signature(("object", "support"), ("clearance",), objects=("object", "support")),
+    "place_at": Signature(
+        ("object", "target", "target_site"),
+        ("site", "height", "yaw", "symmetry", "approach", "tolerance"),
+        objects=("object", "target"),
+    ),
     "push_to": Signature(("object", "target"), ("tolerance",), objects=("object", "target")),
     "pull_handle": Signature(("object", "site", "distance"), ("pitch",), objects=("object",)),
     "close_lid": Signature(("object",), ("end_angle",), objects=("object",)),

@@ -1,0 +1,3 @@
+"""Parametric objects of the BasketballInHoop task (registered with :func:`arena.objects.shapes.register_shape`)."""
+
+from __future__ import annotations

@@ -1,0 +1,83 @@
+"""Motion primitives the scripted expert's skills are written in: poses of a downward gripper and bounded moves.
+
+Skills (:mod:`arena.policies.expert` and the task modules in :mod:`arena.policies.skills`) are generators of
+``ee_delta`` actions built from a :class:`SkillContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+
+from arena.geometry import quat_error, quat_from_yaw, quat_mul, quat_to_mat
+
+Action = np.ndarray
+SkillGen = Generator[Action, None, None]
+
+_DOWN = np.array([0.0, 1.0, 0.0, 0.0])  # TCP z axis pointing down, hand x along world x
+OPEN, CLOSE = -1.0, 1.0
+
+
+def down_quat(yaw: float) -> np.ndarray:
+    """Gripper pointing down, rotated by ``yaw`` radians about the world z axis."""
+    return quat_mul(quat_from_yaw(yaw), _DOWN)
+
+
+def yaw_of(quat: np.ndarray) -> float:
+    """Heading (radians) of a frame's x axis projected on the table."""
+    x_axis = quat_to_mat(quat)[:, 0]
+    return float(np.arctan2(x_axis[1], x_axis[0]))
+
+
+def nearest_symmetric_yaw(yaw: float, reference: float, period: float = np.pi / 2) -> float:
+    """The yaw equivalent to ``yaw`` modulo ``period`` that is closest to ``reference``."""
+    return reference + (yaw - reference + period / 2) % period - period / 2
+
+
+class SkillContext:
+    """What a skill may read and the motion primitives it composes."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self.state = env.scene_state
+        self.gripper = OPEN
+
+    def tcp(self) -> tuple[np.ndarray, np.ndarray]:
+        """Measured tool-centre-point pose."""
+        return self.env.controller.tcp_pose()
+
+    def delta_toward(self, pos: np.ndarray, quat: np.ndarray, speed: float, gripper: float) -> Action:
+        """ee_delta action moving the controller's target toward a pose by at most ``speed`` metres."""
+        target, target_quat = self.env.controller.target_pose
+        dpos = np.asarray(pos, float) - target
+        drot = quat_error(quat, target_quat)
+        dpos *= min(1.0, speed / max(np.linalg.norm(dpos), 1e-9))
+        drot *= min(1.0, 0.2 / max(np.linalg.norm(drot), 1e-9))
+        return np.concatenate([dpos, drot, [gripper]])
+
+    def move(
+        self,
+        pos: np.ndarray,
+        quat: np.ndarray,
+        gripper: float | None = None,
+        tol: float = 0.006,
+        speed: float = 0.04,
+        max_steps: int = 60,
+    ) -> SkillGen:
+        """Move the TCP to a pose in bounded steps; ends when within ``tol`` metres (or after ``max_steps``)."""
+        if gripper is not None:
+            self.gripper = gripper
+        for _ in range(max_steps):
+            current, current_quat = self.tcp()
+            error = np.linalg.norm(np.asarray(pos, float) - current)
+            if error < tol and np.linalg.norm(quat_error(quat, current_quat)) < 0.04:
+                return
+            yield self.delta_toward(pos, quat, speed, self.gripper)
+
+    def hold(self, gripper: float, steps: int) -> SkillGen:
+        """Keep still for ``steps`` control steps with the gripper commanded to ``gripper``."""
+        self.gripper = gripper
+        for _ in range(steps):
+            yield np.concatenate([np.zeros(6), [gripper]])
