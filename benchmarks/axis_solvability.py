@@ -7,17 +7,25 @@ the benchmark requirement (>= 90% under ``None`` and each single axis, >= 80% un
 (task, axis, seed) triple with the perturbation values the axis drew for that episode. It is a report: the exit
 code is always 0.
 
+``--workers N`` runs cells in N processes (results do not depend on N: each cell is a fixed list of seeds).
+``--write-docs`` records the cells in ``benchmarks/solvability.json`` (cells not run keep their entry) and
+rewrites ``docs/solvability.md``, the task x axis table the README links to.
+
 Run with ``MUJOCO_GL=egl python benchmarks/axis_solvability.py [--tasks OpenDrawer] [--axes Mass All]
-[--episodes 20]``.
+[--episodes 20] [--workers 2] [--write-docs]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import os
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("MUJOCO_GL", "egl")
@@ -32,6 +40,10 @@ from arena.spec.axes import axis_applies  # noqa: E402
 from arena.spec.axis_names import ALL_AXIS, AXIS_NAMES  # noqa: E402
 from arena.spec.task import load_task, task_names  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+#: Cells recorded by ``--write-docs`` and the page made from them.
+DOCS_DATA = ROOT / "benchmarks" / "solvability.json"
+DOCS_PAGE = ROOT / "docs" / "solvability.md"
 SINGLE_AXIS_FLOOR = 0.90  # required expert success under None and every single axis
 ALL_AXIS_FLOOR = 0.80  # required expert success under All
 #: Axes that can change what the (state-observation) expert physically faces; the others are appearance-only.
@@ -125,13 +137,14 @@ def expert_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[boo
     return success, outcome["steps"], reason, dict(outcome["episode_config"].perturbations)
 
 
-def run_cell(task: str, axis: str, seeds: Sequence[int], bar: tqdm) -> CellResult:
-    """Run the expert on every seed of one (task, axis) env id, advancing the shared progress bar."""
+def run_cell(task: str, axis: str, seeds: Sequence[int], bar: tqdm | None = None) -> CellResult:
+    """Run the expert on every seed of one (task, axis) env id, advancing the progress bar if given."""
     result = CellResult(task, axis)
     env = gym.make(f"Arena-{task}-{axis}", obs_mode="state", cameras=())
     expert = ScriptedExpert(env)
     start = time.perf_counter()
-    bar.set_description(f"{task}-{axis}")
+    if bar is not None:
+        bar.set_description(f"{task}-{axis}")
     for seed in seeds:
         try:
             success, steps, reason, perturbations = expert_episode(env, expert, seed)
@@ -142,8 +155,9 @@ def run_cell(task: str, axis: str, seeds: Sequence[int], bar: tqdm) -> CellResul
             result.successes += 1
         else:
             result.failures.append(Failure(seed, reason, steps, perturbations))
-        bar.update(1)
-        bar.set_postfix(cell=f"{result.successes}/{result.episodes}")
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(cell=f"{result.successes}/{result.episodes}")
     result.seconds = time.perf_counter() - start
     env.close()
     return result
@@ -223,7 +237,88 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--episodes", type=int, default=20, help="episodes (seeds 0..N-1) per cell (default: 20)")
     parser.add_argument("--seed-offset", type=int, default=0, help="first seed (default: 0)")
+    parser.add_argument("--workers", type=int, default=1, help="processes running cells (default: 1)")
+    parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help=f"record the cells in {DOCS_DATA.relative_to(ROOT)} and rewrite {DOCS_PAGE.relative_to(ROOT)}",
+    )
     return parser.parse_args(argv)
+
+
+def run_plan(plan: Sequence[tuple[str, str]], seeds: Sequence[int], workers: int) -> list[CellResult]:
+    """Every cell of ``plan``, in plan order, on ``workers`` processes (one process: in this one)."""
+    with tqdm(total=len(plan) * len(seeds), unit="ep", dynamic_ncols=True) as bar:
+        if workers <= 1:
+            return [run_cell(task, axis, seeds, bar) for task, axis in plan]
+        results: dict[tuple[str, str], CellResult] = {}
+        context = multiprocessing.get_context("spawn")  # no GL or MuJoCo state inherited from this process
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {pool.submit(run_cell, task, axis, list(seeds)): (task, axis) for task, axis in plan}
+            for future in as_completed(futures):
+                cell = future.result()
+                results[futures[future]] = cell
+                bar.update(cell.episodes)
+                bar.set_description(f"{cell.task}-{cell.axis} {cell.successes}/{cell.episodes}")
+        return [results[key] for key in plan]
+
+
+def write_docs(results: Sequence[CellResult], first_seed: int) -> None:
+    """Merge ``results`` into :data:`DOCS_DATA` and rewrite :data:`DOCS_PAGE` from it."""
+    data = json.loads(DOCS_DATA.read_text()) if DOCS_DATA.exists() else {}
+    known = set(task_names())
+    cells = {key: value for key, value in data.get("cells", {}).items() if key.split("/")[0] in known}
+    for r in results:
+        cells[f"{r.task}/{r.axis}"] = {
+            "successes": r.successes,
+            "episodes": r.episodes,
+            "first_seed": first_seed,
+            "failing_seeds": [f.seed for f in r.failures],
+        }
+    data = {"generated_by": "python benchmarks/axis_solvability.py --write-docs", "cells": dict(sorted(cells.items()))}
+    DOCS_DATA.write_text(json.dumps(data, indent=2) + "\n")
+    DOCS_PAGE.write_text(solvability_page(data["cells"]))
+
+
+def solvability_page(cells: Mapping[str, Mapping[str, Any]]) -> str:
+    """The Markdown page: one row per task, one column per axis, cells as success rates (n/a: axis not applicable)."""
+    tasks = [t for t in task_names() if any(key.startswith(f"{t}/") for key in cells)]
+    axes = [a for a in AXIS_NAMES if any(key.endswith(f"/{a}") for key in cells)]
+    lines = [
+        "# Expert solvability: task x perturbation axis",
+        "",
+        "<!-- generated by `python benchmarks/axis_solvability.py --write-docs`; do not edit -->",
+        "",
+        "The scripted expert (privileged state, `obs_mode=state`) on every applicable `Arena-<Task>-<Axis>` id. "
+        f"A perturbed episode the expert cannot solve is a benchmark bug, so each cell must reach "
+        f"{SINGLE_AXIS_FLOOR:.0%} (None and every single axis) or {ALL_AXIS_FLOOR:.0%} (All). Cells below their "
+        "floor are in **bold**; n/a: the axis does not apply to the task (it has no object of that role).",
+        "",
+        "| task | " + " | ".join(axes) + " |",
+        "| --- |" + " ---: |" * len(axes),
+    ]
+    for task in tasks:
+        row = []
+        for axis in axes:
+            cell = cells.get(f"{task}/{axis}")
+            if cell is None:
+                row.append("n/a")
+                continue
+            rate = cell["successes"] / max(cell["episodes"], 1)
+            text = f"{cell['successes']}/{cell['episodes']}"
+            row.append(text if rate >= floor_for(axis) else f"**{text}**")
+        lines.append(f"| {task} | " + " | ".join(row) + " |")
+    total = sum(c["successes"] for c in cells.values())
+    episodes = sum(c["episodes"] for c in cells.values())
+    seeds = sorted({(c["first_seed"], c["episodes"]) for c in cells.values()})
+    seed_text = ", ".join(f"seeds {first}..{first + n - 1}" for first, n in seeds)
+    lines += ["", f"All cells: {total}/{episodes} = {total / max(episodes, 1):.1%} ({seed_text}).", ""]
+    failing = [(key, c["failing_seeds"]) for key, c in cells.items() if c["failing_seeds"]]
+    if failing:
+        lines += ["Failing seeds (rerun one with `--tasks T --axes A --seed-offset S --episodes 1`):", ""]
+        lines += [f"- {key}: {', '.join(map(str, seeds_))}" for key, seeds_ in failing]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,9 +328,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     axes = [a for a in AXIS_NAMES if a in args.axes]  # report order
     plan = [(task, axis) for task in args.tasks for axis in axes if axis_applies(axis, load_task(task))]
     wall_start = time.perf_counter()
-    with tqdm(total=len(plan) * len(seeds), unit="ep", dynamic_ncols=True) as bar:
-        results = [run_cell(task, axis, seeds, bar) for task, axis in plan]
+    results = run_plan(plan, seeds, args.workers)
     report(results, args.tasks, axes, len(seeds))
+    if args.write_docs:
+        write_docs(results, args.seed_offset)
+        print(f"wrote {DOCS_DATA.relative_to(ROOT)} and {DOCS_PAGE.relative_to(ROOT)}")
     print(f"\ntotal wall time: {time.perf_counter() - wall_start:.1f} s")
     return 0
 

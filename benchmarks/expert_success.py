@@ -4,7 +4,10 @@ Runs :class:`arena.policies.ScriptedExpert` on seeds ``0..N-1`` of each task (``
 axis) and prints, per task, the success rate, mean episode length, episodes/s, the failing seeds and a
 ``FLOOR OK`` / ``FLOOR MISSED`` line against ``--floor``. It is a report: the exit code is always 0.
 
-``--write-docs`` records the rates in ``benchmarks/expert_success.json`` and regenerates the README task table
+``--policy random`` plays the random policy instead and judges each task against a ceiling: a random policy must
+succeed on fewer than 5% of the seeds (a task that random actions solve measures nothing).
+
+``--write-docs`` records the (expert) rates in ``benchmarks/expert_success.json`` and regenerates the README task table
 from it (``scripts/make_docs_tables.py``).
 
 Run with ``MUJOCO_GL=egl python benchmarks/expert_success.py [--tasks StackBlocks OpenDrawer] [--episodes 50]
@@ -26,13 +29,16 @@ import gymnasium as gym
 from tqdm import tqdm
 
 from arena.eval.evaluation import run_episode
-from arena.policies import ScriptedExpert
+from arena.policies import RandomPolicy, ScriptedExpert
 from arena.spec.task import task_names
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Expert rates the README task table shows; written by ``--write-docs``, read by ``scripts/make_docs_tables.py``.
 DOCS_DATA = ROOT / "benchmarks" / "expert_success.json"
 DOCS_SCRIPT = ROOT / "scripts" / "make_docs_tables.py"
+#: A random policy must stay below this success rate on every task.
+RANDOM_CEILING = 0.05
+POLICIES = {"expert": ScriptedExpert, "random": RandomPolicy}
 
 
 @dataclass
@@ -67,8 +73,8 @@ class TaskResult:
 FAILURE_REASONS = {None: "timeout", "simulation became unstable": "sim_unstable"}
 
 
-def expert_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[bool, int, str]:
-    """Play one expert episode; return (success, steps, failure reason or "")."""
+def expert_episode(env: gym.Env, expert: ScriptedExpert | RandomPolicy, seed: int) -> tuple[bool, int, str]:
+    """Play one episode of the policy; return (success, steps, failure reason or "")."""
     outcome, _ = run_episode(env, expert, seed)
     success, error = bool(outcome["success"]), outcome["error"]
     reason = (
@@ -77,10 +83,10 @@ def expert_episode(env: gym.Env, expert: ScriptedExpert, seed: int) -> tuple[boo
     return success, outcome["steps"], reason
 
 
-def run_task(task: str, seeds: Sequence[int]) -> TaskResult:
-    """Run the expert on every seed of ``task``, with a progress bar."""
+def run_task(task: str, seeds: Sequence[int], policy: str = "expert") -> TaskResult:
+    """Run the policy (``expert`` or ``random``) on every seed of ``task``, with a progress bar."""
     env = gym.make(f"Arena-{task}", obs_mode="state", cameras=())
-    expert = ScriptedExpert(env)
+    expert = POLICIES[policy](env)
     result = TaskResult(task)
     start = time.perf_counter()
     with tqdm(seeds, desc=f"{task:<20}", unit="ep", dynamic_ncols=True) as bar:
@@ -136,6 +142,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--episodes", type=int, default=50, help="episodes (seeds 0..N-1) per task (default: 50)")
     parser.add_argument("--seed-offset", type=int, default=0, help="first seed (default: 0)")
     parser.add_argument("--floor", type=float, default=0.95, help="minimum success rate per task (default: 0.95)")
+    parser.add_argument("--policy", choices=sorted(POLICIES), default="expert", help="policy to play (default: expert)")
     parser.add_argument(
         "--write-docs",
         action="store_true",
@@ -166,11 +173,24 @@ def regenerate_readme_table() -> bool:
     return module.write_readme()
 
 
+def report_random(results: Sequence[TaskResult]) -> None:
+    """Print the random policy's rate per task against :data:`RANDOM_CEILING`."""
+    print()
+    for r in results:
+        verdict = "CEILING OK" if r.success_rate < RANDOM_CEILING else "CEILING MISSED"
+        print(f"{verdict}: {r.task:<24} random success {r.successes}/{r.episodes} vs ceiling {RANDOM_CEILING:.0%}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; always returns 0 (the floor verdicts are printed, not enforced)."""
     args = parse_args(argv)
+    if args.write_docs and args.policy != "expert":
+        raise SystemExit("--write-docs records the expert's rates; drop it with --policy random")
     seeds = range(args.seed_offset, args.seed_offset + args.episodes)
-    results = [run_task(task, seeds) for task in args.tasks]
+    results = [run_task(task, seeds, args.policy) for task in args.tasks]
+    if args.policy == "random":
+        report_random(results)
+        return 0
     report(results, args.floor)
     if args.write_docs:
         write_docs_data(results, args.seed_offset)

@@ -2,8 +2,9 @@
 
 The table sits between ``<!-- tasks-table:start -->`` and ``<!-- tasks-table:end -->`` in README.md; only that
 region is rewritten. Columns come from each task's spec (name, variants, objects with their roles, colours and
-shapes, ``success_conditions``, ``video_camera``) and the expert-success column from
-``benchmarks/expert_success.json``, which ``benchmarks/expert_success.py --write-docs`` writes.
+shapes, ``success_conditions``, ``video_camera``), the expert-success column from
+``benchmarks/expert_success.json``, which ``benchmarks/expert_success.py --write-docs`` writes, and a picture per
+task (``docs/tasks/<Task>.png``: the front camera's first frame, written by ``scripts/make_docs_images.py``).
 
     python scripts/make_docs_tables.py           # rewrite the README region
     python scripts/make_docs_tables.py --check   # exit 1 if the README region is out of date
@@ -23,6 +24,8 @@ from arena.spec.task import ObjectSpec, TaskSpec, load_task, task_names
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 EXPERT_DATA = ROOT / "benchmarks" / "expert_success.json"
+#: Folder of the per-task pictures (front camera, first frame of seed 0), relative to the README.
+PICTURES = "docs/tasks"
 START = "<!-- tasks-table:start -->"
 END = "<!-- tasks-table:end -->"
 REGENERATE = "python scripts/make_docs_tables.py"
@@ -50,6 +53,11 @@ def _task(task: TaskSpec) -> str:
     return f"{task.name} ({variants})" if variants else task.name
 
 
+def picture_path(task: str) -> str:
+    """The README-relative path of a task's picture."""
+    return f"{PICTURES}/{task}.png"
+
+
 def _expert(entry: Mapping[str, Any] | None) -> str:
     if not entry:
         return "not measured"
@@ -69,13 +77,14 @@ def tasks_table(tasks: Sequence[TaskSpec] | None = None, expert: Mapping[str, An
     tasks = [load_task(name) for name in task_names()] if tasks is None else tasks
     expert = load_expert_data() if expert is None else expert
     rows = [
-        "| task | manipulated (MO) | receiver (RO) | success (`success_conditions`) | video camera "
-        "| expert success (`expert_success.py`) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| task | front camera, first frame | manipulated (MO) | receiver (RO) | success (`success_conditions`) "
+        "| video camera | expert success (`expert_success.py`) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for task in tasks:
         cells = (
             _task(task),
+            f"![{task.name}]({picture_path(task.name)})",
             _objects(task, "MO"),
             _objects(task, "RO"),
             task.success_conditions,

@@ -47,8 +47,20 @@ def test_every_registry_task_has_a_row_with_its_fields():
         assert row.startswith(f"| {name}")
         assert " ".join(task.success_conditions.split()) in row
         assert f"`{task.video_camera}`" in row
+        assert f"]({tables.picture_path(name)})" in row
         for obj in task.objects:
             assert f"`{obj.name}`" in row
+
+
+def test_every_registry_task_has_its_front_camera_picture():
+    from PIL import Image
+
+    for name in task_names():
+        path = ROOT / tables.picture_path(name)
+        assert path.exists(), f"{path} missing: run MUJOCO_GL=egl python scripts/make_docs_images.py"
+        with Image.open(path) as image:
+            assert image.size == (128, 128) and image.mode == "RGB", (path, image.size, image.mode)
+            assert len(set(image.getdata())) > 50, f"{path} is (nearly) blank"
 
 
 def test_every_registry_task_has_a_recorded_expert_rate():
@@ -69,7 +81,9 @@ def test_a_new_task_file_adds_a_row(tmp_path):
     tasks = [load_task(name) for name in task_names()] + [load_task_file(path)]
     rows = tables.tasks_table(tasks, tables.load_expert_data()).splitlines()
     assert len(rows) == 2 + len(task_names()) + 1
-    assert rows[-1].startswith("| CloseBoxTwice | `box` (orange hinged box) | — |")
+    assert rows[-1].startswith(
+        "| CloseBoxTwice | ![CloseBoxTwice](docs/tasks/CloseBoxTwice.png) | `box` (orange hinged box) | — |"
+    )
     assert "`left_shoulder`" in rows[-1] and rows[-1].endswith("| not measured |")
 
 

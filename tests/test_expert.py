@@ -26,6 +26,21 @@ def test_expert_solves_a_sample_of_seeds(task):
 
 
 @pytest.mark.parametrize("task", TASKS)
+def test_no_initial_state_is_a_success_and_holding_still_never_becomes_one(task):
+    """Success predicates never fire by accident: not at reset, not while the robot stays at home for a second."""
+    hold = np.zeros(7, dtype=np.float32)
+    hold[6] = -1.0  # gripper open, as at reset
+    for axis in ("None", "All"):
+        env = gym.make(f"Arena-{task}-{axis}", obs_mode="state")
+        for seed in range(4):
+            env.reset(seed=seed)
+            for step in range(20):
+                _, _, terminated, _, info = env.step(hold)
+                assert not terminated, f"{task}-{axis} seed {seed}: success after {step + 1} still steps"
+        env.close()
+
+
+@pytest.mark.parametrize("task", TASKS)
 def test_random_policy_does_not_solve_tasks(task):
     env = gym.make(f"Arena-{task}", obs_mode="state")
     outcome, _ = run_episode(env, RandomPolicy(env), seed=1, max_steps=60)
