@@ -319,11 +319,11 @@ def test_rollout_checks_the_policy(capsys, case):
     ("argv", "message"),
     [
         (["eval", "--episodes", "0"], "expected a positive integer"),
-        (["eval", "--tasks", "PourWater"], "unknown task ['PourWater']; valid: CloseBox"),
+        (["eval", "--tasks", "PourWater"], "unknown task ['PourWater']; valid: BasketballInHoop, CloseBox"),
         (["eval", "--axes", "Glitter"], "unknown axis ['Glitter']; valid: None, ObjectColor"),
         (["eval", "--video", "some"], "expected a non-negative integer, got 'some'"),
         (["render", "--task", "CloseBox", "--cameras", "ceiling"], "unknown camera"),
-        (["rollout", "--task", "Nope"], "unknown task 'Nope'; valid: CloseBox"),
+        (["rollout", "--task", "Nope"], "unknown task 'Nope'; valid: BasketballInHoop, CloseBox"),
         (["report"], "the following arguments are required: results"),
     ],
 )

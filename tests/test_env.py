@@ -143,7 +143,8 @@ def test_replaying_a_config_of_another_task_is_rejected(make_env):
 
 def test_arena_make_names_every_valid_task_and_axis_for_an_unknown_id():
     with pytest.raises(
-        UnknownNameError, match="valid tasks: CloseBox, OpenDrawer.*valid axes: None, ObjectColor, .*, Mass, All"
+        UnknownNameError,
+        match="valid tasks: BasketballInHoop, CloseBox, .*valid axes: None, ObjectColor, .*, Mass, All",
     ):
         arena.make("Arena-StackBlocks-Brightness")
     with pytest.raises(UnknownNameError, match="valid tasks"):

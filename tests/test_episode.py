@@ -9,7 +9,7 @@ import pytest
 
 from arena.errors import EpisodeConfigError
 from arena.spec.episode import EpisodeConfig, child_rng
-from arena.spec.layout import sample_layout
+from arena.spec.layout import displaced_objects, sample_layout, sample_variant, yaw_of_quat
 from arena.spec.sampling import sample_episode
 from arena.spec.task import load_task
 
@@ -64,12 +64,23 @@ def test_random_streams_are_independent_by_name():
 
 @pytest.mark.parametrize("name", TASKS)
 def test_layouts_are_inside_spawn_regions_and_collision_free(name):
+    """Drawn objects land in their spawn regions, apart; objects left at home sit exactly on their home site."""
     task = load_task(name)
     for seed in range(30):
-        poses = sample_layout(task, seed)
+        displaced = displaced_objects(task, seed, sample_variant(task, seed))
+        poses = sample_layout(task, seed, displaced)
         placed = []
         for obj in task.objects:
             x, y = poses[obj.name][:2]
+            if obj.home is not None and obj.name not in displaced:
+                host_x, host_y, host_z, *host_quat = poses[obj.home.object]
+                site = np.asarray(task.object(obj.home.object).shape.parts()[0].sites[obj.home.site])
+                yaw = yaw_of_quat(host_quat)
+                rotated = np.array(
+                    [np.cos(yaw) * site[0] - np.sin(yaw) * site[1], np.sin(yaw) * site[0] + np.cos(yaw) * site[1]]
+                )
+                np.testing.assert_allclose([x, y], [host_x, host_y] + rotated, atol=1e-12)
+                continue
             assert obj.spawn.x[0] <= x <= obj.spawn.x[1] and obj.spawn.y[0] <= y <= obj.spawn.y[1]
             for other_xy, other_r in placed:
                 gap = np.hypot(x - other_xy[0], y - other_xy[1]) - other_r - obj.shape.footprint_radius()

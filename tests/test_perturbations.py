@@ -314,3 +314,26 @@ def test_a_spec_stage_effect_changes_the_scene_options_and_nothing_else(axis):
     values = parse_perturbations(sample_episode(task, axis, 3), task)
     assert scene_options(values) != scene_options({})
     assert scene_options({}) == SceneOptions()
+
+
+def test_colour_axes_leave_accent_parts_in_their_own_colour():
+    """The pegs of InsertOntoSquarePeg keep their paint under ReceiverColor; the board around them takes the colour."""
+    from arena.sim import naming
+    from arena.spec.colors import rgba
+
+    env = gym.make("Arena-InsertOntoSquarePeg-ReceiverColor", obs_mode="state")
+    _, info = env.reset(seed=4)
+    model = env.unwrapped.model
+    drawn = info["episode_config"].perturbations["ReceiverColor"]["pegs"]
+    board = model.mat_rgba[model.material(naming.object_material("pegs")).id]
+    np.testing.assert_allclose(board[:3], rgba(drawn)[:3])
+    prefix = naming.accent_material("pegs", "")
+    accents = {
+        model.material(m).name[len(prefix) :]: model.mat_rgba[m, :3].copy()
+        for m in range(model.nmat)
+        if model.material(m).name.startswith(prefix)
+    }
+    env.close()
+    assert len(accents) == 3 and drawn not in accents  # three pegs in three paints, none of them the board's
+    for colour, value in accents.items():
+        np.testing.assert_allclose(value, rgba(colour)[:3])

@@ -7,10 +7,12 @@ import re
 
 import pytest
 
+from arena.errors import EpisodeConfigError
 from arena.spec.axes import axis_applies
 from arena.spec.axes.colors import perturbed_colours
 from arena.spec.colors import NAMED_COLORS
-from arena.spec.sampling import sample_episode
+from arena.spec.layout import displaced_objects, sample_layout
+from arena.spec.sampling import coerce_config, sample_episode
 from arena.spec.task import load_task
 
 from .conftest import TASKS
@@ -60,7 +62,16 @@ def test_an_axis_draws_the_same_values_alone_and_within_all(name):
         combined = sample_episode(task, "All", seed)
         for axis, value in combined.perturbations.items():
             assert sample_episode(task, axis, seed).perturbations == {axis: value}
-        assert sample_episode(task, "None", seed).object_poses == combined.object_poses
+        plain = sample_episode(task, "None", seed).object_poses
+        # every object drawn by the layout stands where it stands under every axis; an object at its home follows
+        # its host's pose and size factor (the board under ReceiverSize)
+        at_home = {o.name for o in task.homed_objects()} - set(displaced_objects(task, seed, combined.variant))
+        assert {n: p for n, p in plain.items() if n not in at_home} == {
+            n: p for n, p in combined.object_poses.items() if n not in at_home
+        }
+        scales = {o: f for a in ("ObjectSize", "ReceiverSize") for o, f in combined.perturbations.get(a, {}).items()}
+        assert sample_layout(task, seed, scales=scales) == combined.object_poses
+        assert sample_layout(task, seed) == plain
 
 
 def test_colour_axes_change_the_instruction_and_the_object_together():
@@ -76,3 +87,27 @@ def test_sampling_is_a_pure_function_of_its_arguments():
     first = sample_episode("OpenDrawer", "All", 123)
     assert sample_episode("OpenDrawer", "All", 123) == first
     assert sample_episode("OpenDrawer", "All", 123, texture_split="train") != first
+
+
+def test_a_scale_group_draws_one_factor_and_a_config_with_unequal_factors_is_refused():
+    task = load_task("StackCups")
+    config = sample_episode(task, "ObjectSize", 3)
+    factors = config.perturbations["ObjectSize"]
+    assert len(set(factors.values())) == 1 and set(factors) == {"cup_a", "cup_b", "cup_c"}
+    raw = config.to_dict()
+    raw["perturbations"]["ObjectSize"]["cup_b"] = min(1.25, factors["cup_a"] + 0.1)
+    with pytest.raises(EpisodeConfigError, match="cup_b .* differs from cup_a .*one factor per group"):
+        coerce_config(raw, task)
+    # Mass and Friction stay per object (each cup its own mass)
+    assert len(set(sample_episode(task, "Mass", 3).perturbations["Mass"].values())) == 3
+
+
+def test_a_variant_of_object_names_names_the_chosen_object_by_its_colour():
+    task = load_task("StackCups")
+    nominal = {o.name: o.color for o in task.objects}
+    for seed in range(30):
+        plain = sample_episode(task, "None", seed)
+        assert nominal[plain.variant["target_cup"]] in plain.instruction
+        moved = sample_episode(task, "ObjectColor", seed)
+        colour = moved.perturbations["ObjectColor"][moved.variant["target_cup"]]
+        assert colour in moved.instruction and not any(c in moved.instruction for c in nominal.values())

@@ -68,7 +68,7 @@ def test_hinged_box_lid_opens_upward_about_the_back_edge():
 
 
 def test_make_shape_rejects_unknown_kinds_and_parameters():
-    with pytest.raises(UnknownNameError, match="valid shapes: block"):
+    with pytest.raises(UnknownNameError, match="valid shapes: .*block, cabinet"):
         make_shape("sphere_thing", {})
     with pytest.raises(UnknownNameError, match="allowed"):
         make_shape("block", {"radius": 0.1})

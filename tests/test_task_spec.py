@@ -227,6 +227,9 @@ def test_randomizations_text_mentions_every_spawn_range(name):
     ends = [start for start, _ in starts[1:]] + [len(text)]
     for (start, obj), end in zip(starts, ends, strict=True):
         segment = text[start:end]
+        if obj.home is not None and task.displaced is None:  # it always starts on its home: no spawn draw
+            assert f"starts on {obj.home.object} at {obj.home.site}" in segment
+            continue
         written = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", segment)]
         expected = [*obj.spawn.x, *obj.spawn.y]
         if obj.spawn.yaw != (0.0, 0.0):
@@ -236,3 +239,40 @@ def test_randomizations_text_mentions_every_spawn_range(name):
         assert not missing, f"{name}: randomizations for {obj.name} lack spawn bounds {missing}: {segment!r}"
     if len(task.objects) > 1:
         assert f"{task.min_separation * 100:g} cm" in text
+
+
+def _write_task(tmp_path: Path, name: str, mutate) -> Path:
+    raw = yaml.safe_load((SHIPPED / f"{name}.yaml").read_text())
+    mutate(raw)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "mutate", "message"),
+    [
+        ("StackCups", lambda r: r["objects"][1].update(scale_with="ghost"), "objects\\[1\\].scale_with.*not an object"),
+        ("StackCups", lambda r: r["objects"][0].update(scale_with="cup_c"), "listed before 'cup_a'"),
+        ("StackCups", lambda r: r["objects"][2].update(scale_with="cup_b"), "name the group's first object"),
+        ("SetupChess", lambda r: r["objects"][2].update(scale_with="board"), "same role"),
+        ("SetupChess", lambda r: r["objects"][1]["home"].update(site="square_z9"), "home.site.*sites"),
+        ("SetupChess", lambda r: r["objects"][1]["home"].update(object="rook"), "must be a fixed object"),
+        ("SetupChess", lambda r: r["objects"][1].update(home={"object": "board"}), "objects\\[1\\].home"),
+        ("SetupChess", lambda r: r["variants"].update(displaced=["one", "four"]), "'four' is not a count from 1 to 3"),
+        ("SetupChess", lambda r: r["variants"].update(displaced=["0", "1"]), "'0' is not a count"),
+        ("SetupChess", lambda r: r.update(displaced={"variant": "ghost"}), "field 'displaced'"),
+        ("StackCups", lambda r: r.update(displaced={"variant": "target_cup"}), "field 'displaced'"),
+    ],
+)
+def test_groups_homes_and_displacement_are_validated(tmp_path, name, mutate, message):
+    with pytest.raises(TaskSpecError, match=message):
+        load_task_file(_write_task(tmp_path, name, mutate))
+
+
+def test_home_and_group_fields_are_read():
+    task = load_task("SetupChess")
+    assert task.displaced.variant == "displaced"
+    assert [o.name for o in task.homed_objects()] == ["king", "rook", "pawn"]
+    assert task.object("king").home.object == "board" and task.object("pawn").scale_with == "king"
+    assert "start displaced" in task.randomizations

@@ -37,6 +37,7 @@ import manifold3d
 import numpy as np
 
 from arena.objects import Cabinet, HingedBox, Shape
+from arena.objects.safe import Safe
 from arena.printing.bed import OVERHANG_DEG
 from arena.printing.errors import PrintabilityError
 from arena.printing.mesh import CIRCULAR_SEGMENTS, MM_PER_M, Solid, bounds, object_part_solids, union
@@ -197,10 +198,64 @@ def cabinet_parts(shape: Cabinet) -> PrintableObject:
     return PrintableObject(parts=tuple(printed), features=features_text)
 
 
+def safe_parts(shape: Safe) -> PrintableObject:
+    """The safe's door hinge: a vertical five-knuckle barrel hinge on the simulated axis (the front outer corner of
+    the -y side wall), like :func:`hinged_box_parts` turned upright.
+
+    The simulated barrel (radius ``shape.barrel``, the safe's full height, on the body) is split into five knuckles:
+    the body keeps 1, 3 and 5 (bottom, middle, top) and is cut back round the door's by the knuckle radius plus
+    :data:`KNUCKLE_CLEARANCE_MM`; the door gets knuckles 2 and 4, each joined to the door leaf by a small web in
+    front of the carcass (it swings round the outside of the side wall, so the door still opens flat). A separate
+    pin (radius half the barrel's, the safe's height long) runs through all knuckles, snug in the body's
+    (:data:`PIN_PRESS_CLEARANCE_MM`) and free in the door's (:data:`PIN_RUNNING_CLEARANCE_MM`); it prints lying on a
+    flat (D section). The dial prints as its own part, glued on the door.
+    """
+    solids = object_part_solids(shape.parts())
+    h, radius, gap = (v * MM_PER_M for v in (shape.height, shape.barrel, shape.door_gap))
+    ax, ay = -shape.depth / 2 * MM_PER_M, -shape.width / 2 * MM_PER_M  # the hinge axis, vertical
+    pin, c = radius / 2, KNUCKLE_CLEARANCE_MM
+    edges = [k * h / KNUCKLES for k in range(KNUCKLES + 1)]
+    spans = [(edges[k], edges[k + 1]) for k in range(KNUCKLES)]
+    door_spans = spans[1::2]
+    margin = 1.0
+
+    def upright(z0: float, z1: float, r: float) -> Solid:
+        return Solid.cylinder(z1 - z0, r, -1.0, CIRCULAR_SEGMENTS).translate((ax, ay, z0))
+
+    notches = [upright(z0, z1, radius + c) for z0, z1 in door_spans]
+    body = solids["body"] - union(notches) - upright(-margin, h + margin, pin + PIN_PRESS_CLEARANCE_MM)
+    webs = [_block((ax - radius, ay, z0 + c), (ax, ay + radius + gap + 1.0, z1 - c)) for z0, z1 in door_spans]
+    knuckles = [upright(z0 + c, z1 - c, radius) for z0, z1 in door_spans]
+    door = union([solids["door"], *knuckles, *webs]) - upright(-margin, h + margin, pin + PIN_RUNNING_CLEARANCE_MM)
+    pin_solid = _d_pin(0.0, h, pin, 0.0, 0.0).rotate((90.0, 0.0, 0.0)).translate((ax, ay, 0.0))
+    (x0, y0, z0), _ = bounds(pin_solid)
+    pin_solid = pin_solid.translate((0.0, 0.0, -z0))
+    knuckle = f"knuckle radius {radius:.1f} mm, pin radius {pin:.1f} mm"
+    return PrintableObject(
+        parts=(
+            PrintablePart("body", body, "body", f"hinge knuckles 1, 3, 5 ({knuckle}); cut back round the door's"),
+            PrintablePart("door", door, "door", f"hinge knuckles 2, 4 ({knuckle}) on webs to the door leaf"),
+            PrintablePart("dial", solids["dial"], "dial", "glue it on the door"),
+            PrintablePart(
+                "pin",
+                pin_solid,
+                None,
+                f"hinge pin, {h:.1f} mm long, radius {pin:.2f} mm, printed lying on a flat (D section)",
+                whole=True,
+            ),
+        ),
+        features=(
+            f"vertical barrel hinge on the simulated door axis: {KNUCKLES} knuckles, {knuckle}; knuckle clearance "
+            f"{c} mm, pin clearance {PIN_PRESS_CLEARANCE_MM} mm (body) / {PIN_RUNNING_CLEARANCE_MM} mm (door)",
+        ),
+    )
+
+
 #: Shape kind -> adapter for shapes whose printed parts differ from the simulated ones.
 ADAPTERS: dict[str, Callable[[Shape], PrintableObject]] = {
     HingedBox.kind: hinged_box_parts,
     Cabinet.kind: cabinet_parts,
+    Safe.kind: safe_parts,
 }
 
 

@@ -24,6 +24,8 @@ from arena.spec.task import load_task
 
 #: Gap between neighbouring objects on the floor (metres).
 SPACING = 0.05
+#: Widest row of the picture (metres of objects); longer rows wrap, so many tasks still fill the frame.
+MAX_ROW_M = 1.6
 _YAW = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])  # object front (-x) faces the camera (-y)
 
 
@@ -64,15 +66,39 @@ def _instances(release: Path, manifest: dict) -> dict[tuple[str, str, float], li
 
 
 def _rows(grouped: dict) -> list[list[tuple[str, str, float]]]:
-    """Toys in front, then small objects, then large ones (over 15 cm); by task, object, scale within a row."""
+    """Toys in front, then small objects, then large ones (over 15 cm), lowest first; by task, object, scale."""
     extent: dict[tuple[str, str], float] = defaultdict(float)
     for (task, obj, _), meshes in grouped.items():
         for vertices, _, _ in meshes:
             extent[task, obj] = max(extent[task, obj], float(np.ptp(vertices, axis=0).max()))
+    height: dict[tuple[str, str], float] = defaultdict(float)
+    for (task, obj, _), meshes in grouped.items():
+        for vertices, _, _ in meshes:
+            height[task, obj] = max(height[task, obj], float(np.ptp(vertices[:, 2])))
     small, large, toys = [], [], []
     for key in sorted(grouped):
         (toys if key[0] == "distractors" else large if extent[key[:2]] > 0.15 else small).append(key)
+    large.sort(key=lambda key: height[key[:2]])  # the tallest at the back, where they hide nothing
     return [row for row in (toys, small, large) if row]
+
+
+def _wrapped(rows: list[list[tuple[str, str, float]]], grouped: dict) -> list[list[tuple[str, str, float]]]:
+    """Each row split where it would grow wider than :data:`MAX_ROW_M`, keeping one object's scales together."""
+    out = []
+    for row in rows:
+        current: list[tuple[str, str, float]] = []
+        width = 0.0
+        for index, key in enumerate(row):
+            size = max(float(np.ptp(v[:, 0])) for v, _, _ in grouped[key]) + SPACING
+            starts_object = index == 0 or row[index - 1][:2] != key[:2]
+            if current and width + size > MAX_ROW_M and starts_object:
+                out.append(current)
+                current, width = [], 0.0
+            current.append(key)
+            width += size
+        if current:
+            out.append(current)
+    return out
 
 
 def render_print_set(
@@ -119,7 +145,7 @@ def render_print_set(
     world.add_light(pos=[0.6, -1.5, 3.0], dir=[-0.2, 0.5, -1.0], diffuse=[0.55] * 3, castshadow=True)
     lows, highs = [], []
     y = 0.0
-    for row in _rows(grouped):
+    for row in _wrapped(_rows(grouped), grouped):
         depth = max(float(np.ptp(v[:, 1])) for key in row for v, _, _ in grouped[key])
         x = 0.0
         for key in row:

@@ -15,11 +15,13 @@ import numpy as np
 
 from arena.errors import EpisodeConfigError
 from arena.spec.axes import AXES, AxisValue, Footprint, SamplingContext, get_axis, resolve_axes
-from arena.spec.axis_names import AXIS_NAMES, PERTURBATION_AXES
+from arena.spec.axis_names import AXIS_NAMES, PERTURBATION_AXES, SIZE_AXIS_BY_ROLE
 from arena.spec.episode import EpisodeConfig, child_rng
-from arena.spec.layout import layout_radii, sample_layout, yaw_of_quat
-from arena.spec.task import TaskSpec, load_task
+from arena.spec.layout import displaced_objects, layout_radii, sample_layout, sample_variant, yaw_of_quat
+from arena.spec.task import TaskSpec, load_task, object_variants
 from arena.spec.textures import SPLITS
+
+SIZE_AXES = frozenset(SIZE_AXIS_BY_ROLE.values())
 
 
 def instruction_template(task: TaskSpec, seed: int) -> str:
@@ -34,12 +36,30 @@ def render_instruction(
     colors = colors or {}
     values = {f"{o.name}_color": colors.get(o.name, o.color) for o in task.objects}
     values.update(variant)
+    for placeholder, key in object_variants(
+        task.variants, [o.name for o in task.objects]
+    ).items():  # {target_cup_color}
+        if key in variant:
+            values[placeholder] = colors.get(variant[key], task.object(variant[key]).color)
     return template.format_map(values)
 
 
-def footprints(task: TaskSpec, poses: Mapping[str, tuple[float, ...]]) -> dict[str, Footprint]:
-    """Each object's initial footprint: its position and the radius at the largest size it may be drawn."""
+def footprints(
+    task: TaskSpec, poses: Mapping[str, tuple[float, ...]], at_home: tuple[str, ...] = ()
+) -> dict[str, Footprint]:
+    """Each object's initial footprint: its position and the radius at the largest size it may be drawn.
+
+    ``poses`` of the objects in ``at_home`` are taken at their host's nominal size; their radius grows by how far
+    any size the host may be drawn at moves the home site, so the footprints (and what axes draw from them, such
+    as distractor places) are the same under every axis.
+    """
     radii = layout_radii(task)
+    for name in at_home:
+        home = task.object(name).home
+        host = task.object(home.object)
+        low, high = task.size_range(host)
+        site = host.shape.parts()[0].sites[home.site]
+        radii[name] += float(np.hypot(site[0], site[1])) * max(1.0 - low, high - 1.0, 0.0)
     return {name: Footprint(pose[0], pose[1], radii[name], yaw_of_quat(pose[3:])) for name, pose in poses.items()}
 
 
@@ -61,17 +81,24 @@ def sample_episode(
         raise EpisodeConfigError(f"unknown texture_split {texture_split!r}; valid: {', '.join(SPLITS)}")
     seed = int(seed)
     axes = resolve_axes(axis, task)
-    variant_rng = child_rng(seed, "variant")
-    variant = {name: str(values[variant_rng.integers(len(values))]) for name, values in sorted(task.variants.items())}
+    variant = sample_variant(task, seed)
     joint_rng = child_rng(seed, "joints")
     joints = {
         f"{obj.name}/{part}": float(joint_rng.uniform(*bounds))
         for obj in task.objects
         for part, bounds in sorted(obj.initial_joints.items())
     }
-    poses = sample_layout(task, seed)
-    ctx = SamplingContext(task, seed, footprints(task, poses), texture_split)
-    values = {a.name: a.sample(ctx) for a in axes}
+    sizes: dict[str, AxisValue] = {}
+    if task.homed_objects():  # home poses follow the host's size factor, drawn first (size axes read no layout)
+        sized = SamplingContext(task, seed, {}, texture_split)
+        sizes = {a.name: a.sample(sized) for a in axes if a.name in SIZE_AXES}
+    scales = {obj: f for value in sizes.values() for obj, f in value.factors.items()}  # type: ignore[attr-defined]
+    displaced = displaced_objects(task, seed, variant)
+    poses = sample_layout(task, seed, displaced, scales)
+    at_home = tuple(o.name for o in task.homed_objects() if o.name not in displaced)
+    nominal = sample_layout(task, seed, displaced) if at_home else poses  # footprints never follow a size draw
+    ctx = SamplingContext(task, seed, footprints(task, nominal, at_home), texture_split)
+    values = {a.name: sizes[a.name] if a.name in sizes else a.sample(ctx) for a in axes}
     colors = {**_colors(values.get("ObjectColor")), **_colors(values.get("ReceiverColor"))}
     return EpisodeConfig(
         task=task.name,

@@ -29,6 +29,19 @@ SKILL_SIGNATURES: dict[str, Signature] = {
     "push_to": Signature(("object", "target"), ("tolerance",), objects=("object", "target")),
     "pull_handle": Signature(("object", "site", "distance"), ("pitch",), objects=("object",)),
     "close_lid": Signature(("object",), ("end_angle",), objects=("object",)),
+    "put_in_safe": Signature(("object", "safe", "shelf"), ("hand_reach", "push"), objects=("object", "safe")),
+    "move_hanger": Signature(("object", "rack", "source", "target"), ("lift", "clear"), objects=("object", "rack")),
+    "pick_bar": Signature(("object", "site"), ("yaw", "symmetry", "opening", "lift", "height"), objects=("object",)),
+    "slip_over": Signature(
+        ("object", "target", "target_site"),
+        ("site", "depth", "hover", "yaw", "symmetry", "tolerance"),
+        objects=("object", "target"),
+    ),
+    "nest_cups": Signature(("target", "cups"), ("grip_height", "drop"), objects=("target",)),
+    "return_home": Signature(("objects",), ("grip_site", "grip_height", "within"), objects=()),
+    "drop_through": Signature(
+        ("object", "ring", "site"), ("height", "tolerance", "approach"), objects=("object", "ring")
+    ),
 }
 
 

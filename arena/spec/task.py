@@ -2,6 +2,21 @@
 
 Every error names the file, the field and what would be accepted. See ``tasks/StackBlocks.yaml`` for a
 documented example of every field.
+
+Fields for groups and home positions (``tasks/StackCups.yaml``, ``tasks/SetupChess.yaml``):
+
+- ``scale_with: <object>`` (object field): the object takes the named object's size factor, so the size axes draw
+  one factor per group (stacking cups that must nest, the pieces of one chess set). The named object must have
+  the same role, must come earlier in ``objects`` and must not itself have ``scale_with``. An episode config whose
+  size factors differ within a group is refused.
+- ``home: {object: <fixed object>, site: <site>, yaw: <radians, optional>}`` (object field): where the object
+  belongs, a site on the root part of a fixed object (a chess piece's starting square). An object with a home
+  starts there (its frame origin on the site, its heading the host's plus ``yaw``, at the host's sampled pose and
+  size) unless the episode displaces it; a displaced object starts in its ``spawn`` region like any other object.
+- ``displaced: {variant: <variant name>}`` (top level): how many of the objects with a home start displaced is the
+  value of that variant (``"1"``, ``"2"`` ... or ``one``, ``two`` ...; at least 1, at most the number of objects
+  with a home), so the count is part of the episode and can be named in the instruction; which ones are displaced
+  is drawn from the seed's ``displaced`` stream. Without this field every object with a home starts on it.
 """
 
 from __future__ import annotations
@@ -38,8 +53,23 @@ _TOP_LEVEL = {
     "min_separation": False,
     "perturbations": False,
     "video_camera": False,
+    "displaced": False,
 }
-_OBJECT_FIELDS = {"name", "role", "shape", "params", "color", "density", "friction", "spawn", "initial_joints"}
+_OBJECT_FIELDS = {
+    "name",
+    "role",
+    "shape",
+    "params",
+    "color",
+    "density",
+    "friction",
+    "spawn",
+    "initial_joints",
+    "scale_with",
+    "home",
+}
+#: Count words a ``displaced`` variant may use besides digits.
+COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 @dataclass(frozen=True)
@@ -52,8 +82,33 @@ class SpawnRegion:
 
 
 @dataclass(frozen=True)
+class HomeSpec:
+    """Where an object belongs: site ``site`` on the root part of the fixed object ``object``, heading ``yaw``
+    radians from the host's."""
+
+    object: str
+    site: str
+    yaw: float = 0.0
+
+
+@dataclass(frozen=True)
+class DisplacedSpec:
+    """Which variant says how many objects with a home start off it (see module docstring)."""
+
+    variant: str
+
+
+def displaced_count(value: str) -> int | None:
+    """The count a ``displaced`` variant value stands for (``"2"`` or ``two``), or None if it is not a count."""
+    if value.isdigit():
+        return int(value)
+    return COUNT_WORDS.index(value) if value in COUNT_WORDS else None
+
+
+@dataclass(frozen=True)
 class ObjectSpec:
-    """One task object: its role, parametric shape, look, physics and spawn region."""
+    """One task object: its role, parametric shape, look, physics and spawn region; optionally the object whose
+    size factor it shares (``scale_with``) and its home on a fixed object (``home``)."""
 
     name: str
     role: str
@@ -63,6 +118,8 @@ class ObjectSpec:
     density: float = 600.0
     friction: float = 1.0
     initial_joints: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    scale_with: str | None = None
+    home: HomeSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +138,7 @@ class TaskSpec:
     min_separation: float = 0.03
     perturbations: Mapping[str, Any] = field(default_factory=dict)
     video_camera: str = "front"
+    displaced: DisplacedSpec | None = None
     source: str = ""
 
     def object(self, name: str) -> ObjectSpec:
@@ -108,6 +166,14 @@ class TaskSpec:
     def size_range(self, obj: ObjectSpec) -> tuple[float, float]:
         """Scale range ``obj`` may take under its size axis."""
         return self.axis_range(self.size_axis(obj))
+
+    def scale_leader(self, name: str) -> str:
+        """The object whose size factor ``name`` takes: its ``scale_with`` object, or itself."""
+        return self.object(name).scale_with or name
+
+    def homed_objects(self) -> tuple[ObjectSpec, ...]:
+        """Objects with a ``home``, in file order."""
+        return tuple(obj for obj in self.objects if obj.home is not None)
 
     @property
     def randomizations(self) -> str:
@@ -173,6 +239,25 @@ def _parse_object(path: Path, index: int, raw: Any) -> ObjectSpec:
     for key in ("density", "friction"):
         if key in raw and (not isinstance(raw[key], int | float) or raw[key] <= 0):
             raise _fail(path, f"{where}.{key}", f"expected a positive number, got {raw[key]!r}")
+    scale_with = raw.get("scale_with")
+    if scale_with is not None and not isinstance(scale_with, str):
+        raise _fail(path, f"{where}.scale_with", f"expected an object name, got {scale_with!r}")
+    home = None
+    if "home" in raw:
+        spec = raw["home"]
+        if (
+            not isinstance(spec, Mapping)
+            or not {"object", "site"} <= set(spec)
+            or set(spec) - {"object", "site", "yaw"}
+            or not all(isinstance(spec[k], str) for k in ("object", "site"))
+            or not isinstance(spec.get("yaw", 0.0), int | float)
+        ):
+            raise _fail(
+                path,
+                f"{where}.home",
+                f"expected {{object: <fixed object>, site: <site>, yaw: <radians>}}, got {spec!r}",
+            )
+        home = HomeSpec(spec["object"], spec["site"], float(spec.get("yaw", 0.0)))
     return ObjectSpec(
         name=name,
         role=raw["role"],
@@ -182,12 +267,105 @@ def _parse_object(path: Path, index: int, raw: Any) -> ObjectSpec:
         density=float(raw.get("density", 600.0)),
         friction=float(raw.get("friction", 1.0)),
         initial_joints=joints,
+        scale_with=scale_with,
+        home=home,
     )
 
 
-def _check_distinct_named_colours(path: Path, objects: tuple[ObjectSpec, ...], instructions: list[str]) -> None:
+def _check_groups_and_homes(path: Path, objects: tuple[ObjectSpec, ...]) -> None:
+    """``scale_with`` names an earlier object of the same role that leads its group; ``home`` names a site on the
+    root part of a fixed object, and only free objects have a home."""
+    index = {obj.name: i for i, obj in enumerate(objects)}
+    for i, obj in enumerate(objects):
+        where = f"objects[{i}]"
+        if obj.scale_with is not None:
+            leader = obj.scale_with
+            if leader not in index or index[leader] >= i:
+                raise _fail(
+                    path,
+                    f"{where}.scale_with",
+                    f"{leader!r} is not an object listed before {obj.name!r}; earlier objects: "
+                    f"{[o.name for o in objects[:i]]}",
+                )
+            other = objects[index[leader]]
+            if other.role != obj.role:
+                raise _fail(
+                    path,
+                    f"{where}.scale_with",
+                    f"{leader!r} has role {other.role} but {obj.name!r} has role {obj.role}; a group shares one size "
+                    "axis, so its objects must have the same role",
+                )
+            if other.scale_with is not None:
+                raise _fail(
+                    path,
+                    f"{where}.scale_with",
+                    f"{leader!r} itself scales with {other.scale_with!r}; name the group's first object instead",
+                )
+        if obj.home is not None:
+            host = obj.home.object
+            if host not in index or host == obj.name:
+                raise _fail(
+                    path,
+                    f"{where}.home.object",
+                    f"unknown object {host!r}; other objects: {sorted(set(index) - {obj.name})}",
+                )
+            host_spec = objects[index[host]]
+            if host_spec.shape.free or host_spec.home is not None:
+                raise _fail(
+                    path,
+                    f"{where}.home.object",
+                    f"{host!r} must be a fixed object (its home poses are derived from its sampled pose)",
+                )
+            if not obj.shape.free:
+                raise _fail(path, f"{where}.home", f"{obj.name!r} is a fixed object; only free objects can have a home")
+            sites = host_spec.shape.parts()[0].sites
+            if obj.home.site not in sites:
+                raise _fail(
+                    path, f"{where}.home.site", f"{host!r} has no site {obj.home.site!r}; sites: {sorted(sites)}"
+                )
+
+
+def _parse_displaced(
+    path: Path, raw: Any, variants: Mapping[str, tuple[str, ...]], objects: tuple[ObjectSpec, ...]
+) -> DisplacedSpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or set(raw) != {"variant"} or raw["variant"] not in variants:
+        raise _fail(path, "displaced", f"expected {{variant: <one of {sorted(variants)}>}}, got {raw!r}")
+    homed = sum(obj.home is not None for obj in objects)
+    if not homed:
+        raise _fail(path, "displaced", "no object has a home to be displaced from")
+    for value in variants[raw["variant"]]:
+        count = displaced_count(value)
+        if count is None or not 1 <= count <= homed:
+            raise _fail(
+                path,
+                f"variants.{raw['variant']}",
+                f"value {value!r} is not a count from 1 to {homed} (the objects with a home), as digits or "
+                f"{list(COUNT_WORDS[1 : homed + 1])}",
+            )
+    return DisplacedSpec(raw["variant"])
+
+
+def object_variants(variants: Mapping[str, tuple[str, ...]], object_names) -> dict[str, str]:
+    """``{<variant>_color: variant}`` for every variant whose values all name task objects: an instruction may
+    name the chosen object by its colour with that placeholder (``{target_cup_color}``)."""
+    names = set(object_names)
+    return {f"{key}_color": key for key, values in variants.items() if set(values) <= names}
+
+
+def _check_distinct_named_colours(
+    path: Path,
+    objects: tuple[ObjectSpec, ...],
+    instructions: list[str],
+    variants: Mapping[str, tuple[str, ...]] | None = None,
+) -> None:
     """Objects an instruction names by colour must be told apart by it: their nominal colours differ."""
     used = {name for template in instructions for name in _template_fields(template)}
+    by_variant = object_variants(variants or {}, [o.name for o in objects])
+    for placeholder, key in by_variant.items():
+        if placeholder in used:
+            used |= {f"{value}_color" for value in (variants or {})[key]}
     named = [o for o in objects if f"{o.name}_color" in used]
     seen: dict[str, str] = {}
     for obj in named:
@@ -216,8 +394,19 @@ def describe_randomizations(task: TaskSpec) -> str:
         )
         if spawn.yaw != (0.0, 0.0):
             text += f", yaw uniform in [{spawn.yaw[0]:g}, {spawn.yaw[1]:g}] rad"
+        if obj.home is not None:
+            text = f"{obj.name} ({obj.role}) starts on {obj.home.object} at {obj.home.site}"
+            if task.displaced is not None:
+                text += (
+                    f" unless displaced, then position uniform in x {spawn.x[0]:g}-{_metres(spawn.x[1])}, "
+                    f"y {spawn.y[0]:g}-{_metres(spawn.y[1])}"
+                )
+                if spawn.yaw != (0.0, 0.0):
+                    text += f", yaw uniform in [{spawn.yaw[0]:g}, {spawn.yaw[1]:g}] rad"
         for joint, (low, high) in obj.initial_joints.items():
             text += f"; joint {joint} starts uniform in [{low:g}, {high:g}]"
+        if obj.scale_with is not None:
+            text += f"; it takes {obj.scale_with}'s size factor"
         sentences.append(text + ".")
     if len(task.objects) > 1:
         sentences.append(
@@ -225,6 +414,11 @@ def describe_randomizations(task: TaskSpec) -> str:
         )
     for name, values in task.variants.items():
         sentences.append(f"Variant {name} uniform among {', '.join(values)}.")
+    if task.displaced is not None:
+        sentences.append(
+            f"That many of {', '.join(o.name for o in task.homed_objects())} (variant {task.displaced.variant}), "
+            "drawn uniformly, start displaced."
+        )
     sentences.append(f"Instruction template uniform among {len(task.instructions)} paraphrases.")
     return " ".join(sentences)
 
@@ -260,7 +454,7 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
     ):
         raise _fail(path, "variants", "expected a mapping from variant name to a non-empty list of strings")
     variants = {key: tuple(values) for key, values in variants_raw.items()}
-    allowed_fields = set(variants) | {f"{n}_color" for n in names}
+    allowed_fields = set(variants) | {f"{n}_color" for n in names} | set(object_variants(variants, names))
     instructions = raw["instructions"]
     if not isinstance(instructions, list) or len(instructions) < 3 or not all(isinstance(t, str) for t in instructions):
         raise _fail(path, "instructions", "expected a list of at least 3 paraphrased templates")
@@ -291,7 +485,9 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
         if low <= 0:
             raise _fail(path, f"perturbations.{axis}", f"scale factors must be positive, got {bounds!r}")
     perturbations = {axis: _range(path, axis, bounds) for axis, bounds in perturbations.items()}
-    _check_distinct_named_colours(path, objects, instructions)
+    _check_distinct_named_colours(path, objects, instructions, variants)
+    _check_groups_and_homes(path, objects)
+    displaced = _parse_displaced(path, raw.get("displaced"), variants, objects)
     video_camera = raw.get("video_camera", "front")
     if video_camera not in CAMERAS:
         raise _fail(path, "video_camera", f"got {video_camera!r}; allowed: {list(CAMERAS)}")
@@ -308,6 +504,7 @@ def parse_task(path: Path, raw: Any) -> TaskSpec:
         min_separation=float(separation),
         perturbations=dict(perturbations),
         video_camera=video_camera,
+        displaced=displaced,
         source=str(path),
     )
 

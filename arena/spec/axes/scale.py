@@ -24,6 +24,8 @@ class _ScaleAxis(Axis):
     """A factor per target object, uniform in :meth:`value_range`: ``{object: factor}``."""
 
     roles: ClassVar[tuple[str, ...]] = ("MO", "RO")
+    #: Whether objects with ``scale_with`` share their group's factor (the size axes) or get their own.
+    grouped: ClassVar[bool] = False
 
     def value_range(self, task: TaskSpec) -> tuple[float, float]:
         """The factor range on ``task`` (per task for the ranged axes)."""
@@ -32,12 +34,26 @@ class _ScaleAxis(Axis):
     def sample(self, ctx: SamplingContext) -> ScaleFactors:
         low, high = self.value_range(ctx.task)
         rng = self.rng(ctx)
-        return ScaleFactors({obj: float(rng.uniform(low, high)) for obj in self.targets(ctx.task)})
+        factors: dict[str, float] = {}
+        for obj in self.targets(ctx.task):
+            leader = ctx.task.scale_leader(obj) if self.grouped else obj
+            # one draw per group: a member copies its leader's factor (the leader comes first in the task file)
+            factors[obj] = factors[leader] if leader != obj else float(rng.uniform(low, high))
+        return ScaleFactors(factors)
 
     def parse(self, raw: Any, task: TaskSpec) -> ScaleFactors:
         low, high = self.value_range(task)
         values = self.check_targets(raw, self.targets(task))
-        return ScaleFactors({obj: self.number(obj, value, low, high) for obj, value in values.items()})
+        factors = {obj: self.number(obj, value, low, high) for obj, value in values.items()}
+        if self.grouped:
+            for obj, factor in factors.items():
+                leader = task.scale_leader(obj)
+                if factors[leader] != factor:
+                    raise self.fail(
+                        f"{obj} = {factor!r} differs from {leader} = {factors[leader]!r}; {obj} scales with {leader} "
+                        "(one factor per group)"
+                    )
+        return ScaleFactors(factors)
 
 
 class ObjectSize(_ScaleAxis):
@@ -45,6 +61,7 @@ class ObjectSize(_ScaleAxis):
 
     name: ClassVar[str] = "ObjectSize"
     roles: ClassVar[tuple[str, ...]] = ("MO",)
+    grouped: ClassVar[bool] = True
 
 
 class ReceiverSize(_ScaleAxis):
@@ -52,6 +69,7 @@ class ReceiverSize(_ScaleAxis):
 
     name: ClassVar[str] = "ReceiverSize"
     roles: ClassVar[tuple[str, ...]] = ("RO",)
+    grouped: ClassVar[bool] = True
 
 
 class Friction(_ScaleAxis):
