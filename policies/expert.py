@@ -75,12 +75,15 @@ def place_at(
     symmetry: float = np.pi / 2,
     approach: float = 0.08,
     tolerance: float = 0.003,
+    press: float = 0.0,
 ) -> SkillGen:
     """Carry the grasped ``object`` so that its ``site`` comes down onto ``target/target_site`` (plus ``height``
     metres), its heading at ``yaw`` from the target's modulo ``symmetry``; release and retreat upward.
 
     The descent is closed-loop: every step re-measures where the object's site hangs below the hand, so an
-    object that slipped or swung in the grasp still lands on the target within ``tolerance`` metres.
+    object that slipped or swung in the grasp still lands on the target within ``tolerance`` metres. ``press``
+    lowers the hand that much further before the fingers open, so an object set down on a surface carries its
+    own weight and is not dragged along by the finger that lets go last (a tall, heavy chess piece).
     """
     state = ctx.state
     tcp, tcp_quat = ctx.tcp()
@@ -106,6 +109,9 @@ def place_at(
         if np.linalg.norm(error[:2]) > 2 * tolerance:
             error[2] = max(error[2], -0.004)  # line up before going lower
         yield ctx.delta_toward(tcp + error, quat, 0.012, CLOSE)
+    if press > 0:
+        tcp, _ = ctx.tcp()
+        yield from ctx.move(tcp - [0.0, 0.0, press], quat, CLOSE, tol=0.001, speed=0.004, max_steps=8)
     yield from ctx.hold(OPEN, 8)
     tcp, _ = ctx.tcp()
     yield from ctx.move(tcp + [0, 0, 0.10], quat, OPEN, speed=0.03)

@@ -23,7 +23,7 @@ SKILL_SIGNATURES: dict[str, Signature] = {
     "place_on": Signature(("object", "support"), ("clearance",), objects=("object", "support")),
     "place_at": Signature(
         ("object", "target", "target_site"),
-        ("site", "height", "yaw", "symmetry", "approach", "tolerance"),
+        ("site", "height", "yaw", "symmetry", "approach", "tolerance", "press"),
         objects=("object", "target"),
     ),
     "push_to": Signature(("object", "target"), ("tolerance",), objects=("object", "target")),

@@ -20,8 +20,9 @@ def return_home(
     """Put each of ``objects`` that is off its ``home`` (the task file's object field) back on it, upright.
 
     An object whose ``base`` already stands within ``within`` metres of its home site (seen from above) and upright
-    is left alone. Others are grasped from above at ``grip_site`` (``grip_height`` metres above it), carried over
-    the home site and set down on it with the closed-loop descent of ``place_at``, then released.
+    is left alone. Others are grasped from above at ``grip_site`` (``grip_height`` metres above it), lifted until
+    their base clears the top of every other piece, carried over the home site and set down on it with the
+    closed-loop descent of ``place_at``, pressed onto the square, then released.
     """
     from arena.policies.expert import pick, place_at  # the expert imports this module
 
@@ -33,7 +34,10 @@ def return_home(
         upright = state.object_axis(name, "z")[2] > np.cos(0.15)
         if float(np.linalg.norm(offset)) <= within and upright:
             continue
-        yield from pick(ctx, name, site=grip_site, yaw=0.0, symmetry=np.pi / 2, height=grip_height, lift=0.10)
+        # carried high enough that its base clears the top of every other piece (a large king stands 10 cm tall)
+        tallest = max((float(state.site_pos(other, "top")[2]) for other in objects if other != name), default=0.0)
+        lift = max(0.10, tallest + 0.02)
+        yield from pick(ctx, name, site=grip_site, yaw=0.0, symmetry=np.pi / 2, height=grip_height, lift=lift)
         yield from place_at(
             ctx,
             name,
@@ -44,6 +48,7 @@ def return_home(
             yaw=home.yaw,
             symmetry=np.pi / 2,
             approach=0.05,
+            press=0.006,  # set the piece down on its square before letting go: a released piece must not be dragged
         )
 
 
