@@ -21,6 +21,7 @@ from arena.policies.motion import (
     SkillContext,
     SkillGen,
     down_quat,
+    gripper_command,
     nearest_symmetric_yaw,
     yaw_of,
 )
@@ -44,22 +45,26 @@ def pick(
     yaw: float = 0.0,
     symmetry: float = np.pi / 2,
     height: float = 0.0,
+    opening: float | None = None,
 ) -> SkillGen:
     """Grasp ``object`` from above at ``site`` and lift it ``lift`` metres.
 
     ``yaw`` is the grasp's heading in the object's frame (0: the fingers close along the object's y axis, across
-    a block's narrower faces when it is longer in x), ``symmetry`` the object's rotational symmetry about z, and
-    ``height`` where the fingertips' centre goes relative to the site (negative: below it).
+    a block's narrower faces when it is longer in x), ``symmetry`` the object's rotational symmetry about z,
+    ``height`` where the fingertips' centre goes relative to the site (negative: below it) and ``opening`` how far
+    the fingers open on the way down (metres; default fully): grasping one bar of a ring, an 80 mm opening would put
+    the far finger on the opposite bar, a 40 mm one drops it into the hole.
     """
     state = ctx.state
     quat = down_quat(grasp_yaw(ctx, object, yaw, symmetry))
+    ajar = OPEN if opening is None else gripper_command(opening)
     grasp = state.site_pos(object, site) + [0.0, 0.0, height]
     grasp[2] = max(grasp[2], 0.015)
-    yield from ctx.move(grasp + [0, 0, 0.10], quat, OPEN)
-    yield from ctx.move(grasp + [0, 0, 0.03], quat, OPEN, speed=0.025)
+    yield from ctx.move(grasp + [0, 0, 0.10], quat, ajar)
+    yield from ctx.move(grasp + [0, 0, 0.03], quat, ajar, speed=0.025)
     point = state.site_pos(object, site)  # re-read: the approach may have nudged it
     grasp[:2] = point[:2]
-    yield from ctx.move(grasp, quat, OPEN, tol=0.004, speed=0.015, max_steps=40)
+    yield from ctx.move(grasp, quat, ajar, tol=0.004 if opening is None else 0.003, speed=0.015, max_steps=40)
     yield from ctx.hold(CLOSE, 8)
     yield from ctx.move(grasp + [0, 0, lift], quat, CLOSE, speed=0.03)
 

@@ -12,12 +12,19 @@ from typing import Any
 import numpy as np
 
 from arena.geometry import quat_error, quat_from_yaw, quat_mul, quat_to_mat
+from arena.robot import panda
 
 Action = np.ndarray
 SkillGen = Generator[Action, None, None]
 
 _DOWN = np.array([0.0, 1.0, 0.0, 0.0])  # TCP z axis pointing down, hand x along world x
 OPEN, CLOSE = -1.0, 1.0
+
+
+def gripper_command(gap: float) -> float:
+    """The gripper action (-1 open .. 1 closed) that commands a finger gap of ``gap`` metres."""
+    fraction = (gap - panda.CLOSED_GRIPPER_COMMAND) / (panda.MAX_GRIPPER_GAP - panda.CLOSED_GRIPPER_COMMAND)
+    return float(np.clip(1.0 - 2.0 * fraction, -1.0, 1.0))
 
 
 def down_quat(yaw: float) -> np.ndarray:

@@ -48,7 +48,7 @@ def test_the_largest_ring_clears_the_neighbouring_pegs_and_its_bar_fits_the_grip
     big, small = ring.scaled(ring_high), board.scaled(board_low)
     assert big.outer / 2 + 0.01 < small.pitch - small.peg / 2
     assert max(big.bar, big.thickness) < GRASPABLE
-    # pick_bar opens the fingers to 40 mm: outside the bar, and the far finger (8 mm pads) inside the hole.
+    # the ring's pick opens the fingers to 40 mm: outside the bar, and the far finger (8 mm pads) inside the hole.
     opening, pad = 0.04, 0.008
     for scale in (1.0, ring_high):
         r = ring.scaled(scale)

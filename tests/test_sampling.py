@@ -111,3 +111,10 @@ def test_a_variant_of_object_names_names_the_chosen_object_by_its_colour():
         moved = sample_episode(task, "ObjectColor", seed)
         colour = moved.perturbations["ObjectColor"][moved.variant["target_cup"]]
         assert colour in moved.instruction and not any(c in moved.instruction for c in nominal.values())
+
+
+@pytest.mark.parametrize("name", TASKS)
+def test_every_distractors_episode_places_at_least_one_toy(name):
+    """A Distractors episode without a toy would equal its unperturbed twin: large receivers leave room."""
+    empty = [s for s in range(150) if not sample_episode(name, "Distractors", s).perturbations["Distractors"]["toys"]]
+    assert not empty, f"{name}: no toy placed on seeds {empty}"

@@ -19,7 +19,7 @@ class PlanError(TaskSpecError):
 
 
 SKILL_SIGNATURES: dict[str, Signature] = {
-    "pick": Signature(("object",), ("lift", "site", "yaw", "symmetry", "height"), objects=("object",)),
+    "pick": Signature(("object",), ("lift", "site", "yaw", "symmetry", "height", "opening"), objects=("object",)),
     "place_on": Signature(("object", "support"), ("clearance",), objects=("object", "support")),
     "place_at": Signature(
         ("object", "target", "target_site"),
@@ -31,7 +31,6 @@ SKILL_SIGNATURES: dict[str, Signature] = {
     "close_lid": Signature(("object",), ("end_angle",), objects=("object",)),
     "put_in_safe": Signature(("object", "safe", "shelf"), ("hand_reach", "push"), objects=("object", "safe")),
     "move_hanger": Signature(("object", "rack", "source", "target"), ("lift", "clear"), objects=("object", "rack")),
-    "pick_bar": Signature(("object", "site"), ("yaw", "symmetry", "opening", "lift", "height"), objects=("object",)),
     "slip_over": Signature(
         ("object", "target", "target_site"),
         ("site", "depth", "hover", "yaw", "symmetry", "tolerance"),

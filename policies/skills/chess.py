@@ -37,7 +37,10 @@ def return_home(
         # carried high enough that its base clears the top of every other piece (a large king stands 10 cm tall)
         tallest = max((float(state.site_pos(other, "top")[2]) for other in objects if other != name), default=0.0)
         lift = max(0.10, tallest + 0.02)
-        yield from pick(ctx, name, site=grip_site, yaw=0.0, symmetry=np.pi / 2, height=grip_height, lift=lift)
+        # fingers opened to 5 cm only (the widest piece is 3.5 cm): they come down clear of a neighbour 5 cm away
+        yield from pick(
+            ctx, name, site=grip_site, yaw=0.0, symmetry=np.pi / 2, height=grip_height, lift=lift, opening=0.05
+        )
         yield from place_at(
             ctx,
             name,

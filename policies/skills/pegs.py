@@ -1,8 +1,6 @@
-"""Expert skills only the InsertOntoSquarePeg task needs.
+"""Expert skills only the InsertOntoSquarePeg task needs (the ring is picked by the generic ``pick`` with a 40 mm
+opening).
 
-- ``pick_bar``: the generic ``pick`` opens the gripper fully (80 mm), so grasping one side bar of a square ring
-  puts the far finger on the opposite bar. Here the fingers open only to ``opening`` before coming down, so the
-  near finger passes outside the bar and the far one drops into the ring's hole.
 - ``slip_over``: the generic ``place_at`` descends while it lines up, which jams a ring with a millimetre of play
   on the peg's edge; and the far finger sits in the ring's hole, right above the peg, so the ring cannot be carried
   all the way down. This skill lines the ring's hole up with the peg while hovering above it, lowers it straight
@@ -16,42 +14,6 @@ from collections.abc import Callable
 import numpy as np
 
 from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
-from arena.robot import panda
-
-
-def gripper_command(gap: float) -> float:
-    """The gripper action (-1 open .. 1 closed) that commands a finger gap of ``gap`` metres."""
-    fraction = (gap - panda.CLOSED_GRIPPER_COMMAND) / (panda.MAX_GRIPPER_GAP - panda.CLOSED_GRIPPER_COMMAND)
-    return float(np.clip(1.0 - 2.0 * fraction, -1.0, 1.0))
-
-
-def pick_bar(
-    ctx: SkillContext,
-    object: str,  # noqa: A002 - YAML field name
-    site: str,
-    yaw: float = 0.0,
-    symmetry: float = np.pi,
-    opening: float = 0.04,
-    lift: float = 0.12,
-    height: float = 0.0,
-) -> SkillGen:
-    """Grasp a bar of ``object`` at ``site`` from above with the fingers opened to ``opening`` metres, and lift it.
-
-    ``yaw`` is the grasp heading in the object's frame (0: the fingers close along the object's y axis),
-    ``symmetry`` the grasp's symmetry about z, ``height`` where the fingertips' centre goes relative to the site.
-    """
-    state = ctx.state
-    _, obj_quat = state.object_pose(object)
-    quat = down_quat(nearest_symmetric_yaw(yaw_of(obj_quat) + yaw, 0.0, symmetry))  # nearest the home heading
-    ajar = gripper_command(opening)
-    grasp = state.site_pos(object, site) + [0.0, 0.0, height]
-    grasp[2] = max(grasp[2], 0.015)
-    yield from ctx.move(grasp + [0, 0, 0.10], quat, ajar)
-    yield from ctx.move(grasp + [0, 0, 0.03], quat, ajar, speed=0.025)
-    grasp[:2] = state.site_pos(object, site)[:2]  # re-read: the approach may have nudged it
-    yield from ctx.move(grasp, quat, ajar, tol=0.003, speed=0.015, max_steps=40)
-    yield from ctx.hold(CLOSE, 8)
-    yield from ctx.move(grasp + [0, 0, lift], quat, CLOSE, speed=0.03)
 
 
 def slip_over(
@@ -108,4 +70,4 @@ def slip_over(
     yield from ctx.move(tcp + [0, 0, 0.10], quat, OPEN, speed=0.03)
 
 
-SKILLS: dict[str, Callable] = {"pick_bar": pick_bar, "slip_over": slip_over}
+SKILLS: dict[str, Callable] = {"slip_over": slip_over}

@@ -3,6 +3,10 @@
 Toys keep :data:`DISTRACTOR_CLEARANCE` from every task object's footprint, from the corridors between task
 objects (pushing and carrying paths), from the approach lane between each object and the robot, and from the lane
 in front of each object (its footprint swept :data:`FRONT_LANE` forward: drawers slide out, handles are reached).
+Corridors and approach lanes are as wide as what travels along them: the largest loose task object or the hand
+(:data:`HAND_HALF_WIDTH`), whichever is wider; a large fixed receiver (a safe, a chess board) widens only its own
+footprint and front lane, so its task keeps room for toys. The first toy gets :data:`_TRIES_FIRST_TOY` tries, so
+every episode of the axis has at least one toy (tested for every task) and differs from its unperturbed twin.
 A toy never takes a colour of a task object, nominal or perturbed
 (:func:`~arena.spec.axes.colors.reserved_colours`), so a colour word of the instruction names one object. When a
 toy finds no room after 200 tries it is left out: ``requested`` records the drawn count and ``toys`` the placed
@@ -33,7 +37,10 @@ DISTRACTOR_CLEARANCE = 0.05
 APPROACH_LANE_X = 0.25
 #: How far (metres) an object's footprint is swept forward to make the lane in front of it.
 FRONT_LANE = 0.2
+#: Half width (metres) of the hand and wrist passing along a lane.
+HAND_HALF_WIDTH = 0.06
 _TRIES_PER_TOY = 200
+_TRIES_FIRST_TOY = 5000
 
 
 @dataclass(frozen=True)
@@ -88,16 +95,17 @@ class Distractors(Axis):
         palette = [name for name in COLOR_NAMES if name not in reserved]
         requested = int(rng.integers(self.count_range[0], self.count_range[1] + 1))  # count: U{1..4}
         obstacles = [(footprint.xy, footprint.radius) for footprint in ctx.layout.values()]
-        widest = max((r for _, r in obstacles), default=0.0)
+        loose = [f.radius for name, f in ctx.layout.items() if ctx.task.object(name).shape.free]
+        travelling = max([HAND_HALF_WIDTH, *loose])
         # Keep-clear lanes (start, end, half width): carrying/pushing paths between objects, the approach toward the
         # robot, and the object's own footprint swept forward (drawers sliding out, handles being reached).
-        lanes = [(a, b, widest) for i, (a, _) in enumerate(obstacles) for b, _ in obstacles[i + 1 :]]
-        lanes += [(xy, np.array([APPROACH_LANE_X, xy[1]]), widest) for xy, _ in obstacles]
+        lanes = [(a, b, travelling) for i, (a, _) in enumerate(obstacles) for b, _ in obstacles[i + 1 :]]
+        lanes += [(xy, np.array([APPROACH_LANE_X, xy[1]]), travelling) for xy, _ in obstacles]
         lanes += [(f.xy, f.xy + f.front * FRONT_LANE, f.radius) for f in ctx.layout.values()]
         toys: list[PlacedToy] = []
-        for _ in range(requested):
+        for index in range(requested):
             primitives, radius, color = draw_toy(rng, palette)
-            for _ in range(_TRIES_PER_TOY):
+            for _ in range(_TRIES_FIRST_TOY if index == 0 else _TRIES_PER_TOY):
                 xy = np.array([rng.uniform(*DISTRACTOR_AREA[0]), rng.uniform(*DISTRACTOR_AREA[1])])
                 clear = all(np.linalg.norm(xy - c) >= r + radius + DISTRACTOR_CLEARANCE for c, r in obstacles)
                 clear = clear and all(
