@@ -97,9 +97,7 @@ def place_at(
     obj_yaw = yaw_of(obj_quat)
     turn = nearest_symmetric_yaw(yaw_of(target_quat) + yaw, obj_yaw, symmetry) - obj_yaw
     quat = down_quat(yaw_of(tcp_quat) + turn)
-    offset = tcp - state.site_pos(object, site)
-    cos, sin = np.cos(turn), np.sin(turn)
-    offset[:2] = [cos * offset[0] - sin * offset[1], sin * offset[0] + cos * offset[1]]
+    offset = ctx.offset_after_turn(object, site, turn)
     goal = state.site_pos(target, target_site) + [0.0, 0.0, height]
     carry = max(tcp[2], goal[2] + offset[2] + approach)
     yield from ctx.move([*(goal[:2] + offset[:2]), carry], quat, CLOSE, speed=0.035, tol=0.01)
@@ -117,9 +115,7 @@ def place_at(
     if press > 0:
         tcp, _ = ctx.tcp()
         yield from ctx.move(tcp - [0.0, 0.0, press], quat, CLOSE, tol=0.001, speed=0.004, max_steps=8)
-    yield from ctx.hold(OPEN, 8)
-    tcp, _ = ctx.tcp()
-    yield from ctx.move(tcp + [0, 0, 0.10], quat, OPEN, speed=0.03)
+    yield from ctx.release(quat)
 
 
 def place_on(ctx: SkillContext, object: str, support: str, clearance: float = 0.008) -> SkillGen:  # noqa: A002

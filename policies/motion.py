@@ -88,3 +88,17 @@ class SkillContext:
         self.gripper = gripper
         for _ in range(steps):
             yield np.concatenate([np.zeros(6), [gripper]])
+
+    def offset_after_turn(self, obj: str, site: str, turn: float) -> np.ndarray:
+        """Where the TCP will sit relative to the held object's ``site`` once the hand has turned ``turn`` radians
+        about the vertical (the object turning with it)."""
+        offset = self.tcp()[0] - self.state.site_pos(obj, site)
+        cos, sin = np.cos(turn), np.sin(turn)
+        offset[:2] = [cos * offset[0] - sin * offset[1], sin * offset[0] + cos * offset[1]]
+        return offset
+
+    def release(self, quat: np.ndarray, steps: int = 8, rise: float = 0.10) -> SkillGen:
+        """Open the fingers for ``steps`` control steps, then lift the open hand ``rise`` metres."""
+        yield from self.hold(OPEN, steps)
+        tcp, _ = self.tcp()
+        yield from self.move(tcp + [0, 0, rise], quat, OPEN, speed=0.03)

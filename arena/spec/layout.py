@@ -60,13 +60,20 @@ def sample_layout(
     scales: Mapping[str, float] | None = None,
 ) -> dict[str, tuple[float, ...]]:
     """Initial poses ``[x, y, z, qw, qx, qy, qz]`` of every object: collision-free draws from the seed's ``layout``
-    stream, then the objects at home placed by :func:`home_poses` (host size factors ``scales``, default 1).
+    stream (:func:`draw_layout`), then the objects at home placed by :func:`home_poses` (host size factors
+    ``scales``, default 1).
 
     ``displaced`` names the objects with a home that start off it (default: those of the seed's own variant,
     :func:`displaced_objects`); objects with a home that are not displaced take no part in the draw.
     """
     if displaced is None:
         displaced = displaced_objects(task, seed, sample_variant(task, seed))
+    poses = draw_layout(task, seed, displaced)
+    return home_poses(task, poses, scales or {}) if task.homed_objects() else poses
+
+
+def draw_layout(task: TaskSpec, seed: int, displaced: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+    """Poses of the objects placed by the draw (all but those left at home), from the seed's ``layout`` stream."""
     rng = child_rng(seed, "layout")
     radii = layout_radii(task)
     placed: list[tuple[np.ndarray, float]] = []
@@ -87,7 +94,7 @@ def sample_layout(
             )
         placed.append((xy, radius))
         poses[obj.name] = (float(xy[0]), float(xy[1]), 0.0, *(float(v) for v in quat_from_yaw(yaw)))
-    return home_poses(task, poses, scales or {}) if task.homed_objects() else poses
+    return poses
 
 
 def home_poses(

@@ -17,7 +17,7 @@ from arena.errors import EpisodeConfigError
 from arena.spec.axes import AXES, AxisValue, Footprint, SamplingContext, get_axis, resolve_axes
 from arena.spec.axis_names import AXIS_NAMES, PERTURBATION_AXES, SIZE_AXIS_BY_ROLE
 from arena.spec.episode import EpisodeConfig, child_rng
-from arena.spec.layout import displaced_objects, layout_radii, sample_layout, sample_variant, yaw_of_quat
+from arena.spec.layout import displaced_objects, draw_layout, home_poses, layout_radii, sample_variant, yaw_of_quat
 from arena.spec.task import TaskSpec, load_task, object_variants
 from arena.spec.textures import SPLITS
 
@@ -94,9 +94,10 @@ def sample_episode(
         sizes = {a.name: a.sample(sized) for a in axes if a.name in SIZE_AXES}
     scales = {obj: f for value in sizes.values() for obj, f in value.factors.items()}  # type: ignore[attr-defined]
     displaced = displaced_objects(task, seed, variant)
-    poses = sample_layout(task, seed, displaced, scales)
+    drawn = draw_layout(task, seed, displaced)
+    poses = home_poses(task, drawn, scales) if task.homed_objects() else drawn
     at_home = tuple(o.name for o in task.homed_objects() if o.name not in displaced)
-    nominal = sample_layout(task, seed, displaced) if at_home else poses  # footprints never follow a size draw
+    nominal = home_poses(task, drawn, {}) if at_home else poses  # footprints never follow a size draw
     ctx = SamplingContext(task, seed, footprints(task, nominal, at_home), texture_split)
     values = {a.name: sizes[a.name] if a.name in sizes else a.sample(ctx) for a in axes}
     colors = {**_colors(values.get("ObjectColor")), **_colors(values.get("ReceiverColor"))}

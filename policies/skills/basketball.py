@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
+from arena.policies.motion import CLOSE, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
 
 
 def drop_through(
@@ -32,9 +32,7 @@ def drop_through(
     heading = nearest_symmetric_yaw(yaw_of(ring_quat), hand_yaw, np.pi)
     turn = heading - hand_yaw
     quat = down_quat(heading)
-    offset = tcp - state.site_pos(object, "center")
-    cos, sin = np.cos(turn), np.sin(turn)
-    offset[:2] = [cos * offset[0] - sin * offset[1], sin * offset[0] + cos * offset[1]]
+    offset = ctx.offset_after_turn(object, "center", turn)
     goal = state.site_pos(ring, site) + [0.0, 0.0, height]
     carry = max(tcp[2], goal[2] + offset[2] + approach)
     yield from ctx.move([*(goal[:2] + offset[:2]), carry], quat, CLOSE, speed=0.035, tol=0.01)
@@ -46,9 +44,7 @@ def drop_through(
         if np.linalg.norm(error[:2]) > 2 * tolerance:
             error[2] = max(error[2], -0.004)  # line up before going lower
         yield ctx.delta_toward(tcp + error, quat, 0.02, CLOSE)
-    yield from ctx.hold(OPEN, 6)
-    tcp, _ = ctx.tcp()
-    yield from ctx.move(tcp + [0, 0, 0.08], quat, OPEN, speed=0.03)
+    yield from ctx.release(quat, steps=6, rise=0.08)
 
 
 SKILLS: dict[str, Callable] = {"drop_through": drop_through}

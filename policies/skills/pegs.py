@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
+from arena.policies.motion import CLOSE, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
 
 
 def slip_over(
@@ -44,9 +44,7 @@ def slip_over(
     # ends more than symmetry / 2 from it, far from its joint limit.
     turn = nearest_symmetric_yaw(yaw_of(target_quat) + yaw, obj_yaw - hand_yaw, symmetry) - obj_yaw
     quat = down_quat(hand_yaw + turn)
-    offset = tcp - state.site_pos(object, site)
-    cos, sin = np.cos(turn), np.sin(turn)
-    offset[:2] = [cos * offset[0] - sin * offset[1], sin * offset[0] + cos * offset[1]]
+    offset = ctx.offset_after_turn(object, site, turn)
     top = state.site_pos(target, target_site)
     carry = max(tcp[2], top[2] + offset[2] + hover + 0.05)
     yield from ctx.move([*(top[:2] + offset[:2]), carry], quat, CLOSE, speed=0.035, tol=0.01)
@@ -65,9 +63,7 @@ def slip_over(
         if np.linalg.norm(error[:2]) > tolerance:
             error[2] = 0.0
         yield ctx.delta_toward(tcp + error, quat, 0.004, CLOSE)
-    yield from ctx.hold(OPEN, 8)
-    tcp, _ = ctx.tcp()
-    yield from ctx.move(tcp + [0, 0, 0.10], quat, OPEN, speed=0.03)
+    yield from ctx.release(quat)
 
 
 SKILLS: dict[str, Callable] = {"slip_over": slip_over}
