@@ -190,6 +190,7 @@ class ArenaEnv(gym.Env):
         else:
             config = self.sample_config(seed if seed is not None else int(self.np_random.integers(2**31 - 1)))
         self.sim.initialize_episode(config)
+        self.scene_state.mark_start()
         self.scene_state.mark_step()
         self.success_tree = predicates.resolve(self.task.success, dict(config.variant))
         self.expert_plan = predicates.resolve(list(self.task.expert), dict(config.variant))

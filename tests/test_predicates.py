@@ -18,6 +18,8 @@ class FakeScene:
         self.previous: dict[tuple[str, str], np.ndarray] = {}
         self.axes: dict[tuple[str, str], np.ndarray] = {}
         self.contacts: set[frozenset[str]] = set()
+        self.joints: dict[tuple[str, str], float] = {}
+        self.initial_joints: dict[tuple[str, str], float] = {}
 
     def site_pos(self, obj: str, site: str) -> np.ndarray:
         return np.asarray(self.sites[obj, site], float)
@@ -28,8 +30,14 @@ class FakeScene:
     def object_axis(self, obj: str, axis: str) -> np.ndarray:
         return np.asarray(self.axes[obj, axis], float)
 
-    def touching(self, first: str, second: str) -> bool:
-        return frozenset({first, second}) in self.contacts
+    def touching(self, first: str, second: str, part: str | None = None) -> bool:
+        return frozenset({first, second if part is None else f"{second}/{part}"}) in self.contacts
+
+    def joint_value(self, obj: str, joint: str) -> float:
+        return self.joints[obj, joint]
+
+    def initial_joint_value(self, obj: str, joint: str) -> float:
+        return self.initial_joints[obj, joint]
 
     def touching_table(self, name: str) -> bool:
         return self.touching(name, "table")
@@ -59,6 +67,34 @@ def test_tilt_tells_upright_from_lying(direction, upright, lying):
     scene.axes["bottle", "z"] = np.array(direction, float)
     assert evaluate({"tilt": {"object": "bottle", "max": 0.3}}, scene) is upright
     assert evaluate({"tilt": {"object": "bottle", "axis": "z", "min": 1.27}}, scene) is lying
+
+
+@pytest.mark.parametrize(
+    ("start", "now", "by", "expected"),
+    [
+        (2.0, 0.15, -1.79, True),  # a lid closed by 1.85 rad
+        (2.0, 0.25, -1.79, False),  # closed by only 1.75 rad
+        (1.85, 0.05, -1.79, True),
+        (0.0, 1.6, 1.5, True),  # a knob turned on by 1.6 rad
+        (0.2, 1.6, 1.5, False),  # 1.4 rad from where it started
+        (1.0, -0.6, 1.5, False),  # turned the wrong way
+    ],
+)
+def test_joint_moved_measures_from_the_episode_start(start, now, by, expected):
+    scene = FakeScene()
+    scene.initial_joints["laptop", "lid"] = start
+    scene.joints["laptop", "lid"] = now
+    assert evaluate({"joint_moved": {"object": "laptop", "joint": "lid", "by": by}}, scene) is expected
+
+
+def test_touching_a_named_part():
+    scene = FakeScene()
+    scene.contacts = {frozenset({"cup", "fridge/door"})}
+    pressed = {"touching": {"object": "cup", "other": "fridge", "part": "lever"}}
+    assert not evaluate(pressed, scene)
+    assert evaluate({"touching": {"object": "cup", "other": "fridge", "part": "door"}}, scene)
+    scene.contacts.add(frozenset({"cup", "fridge/lever"}))
+    assert evaluate(pressed, scene)
 
 
 def test_touching_on_table_and_not():

@@ -43,20 +43,24 @@ class Joint:
     """How a part moves relative to its parent part.
 
     Attributes:
-        kind: ``hinge`` (axis of rotation) or ``slide`` (direction of travel).
+        kind: ``hinge`` (axis of rotation), ``slide`` (direction of travel) or ``ball`` (turns freely about a point:
+            the links of a rope; its range is ``(0, largest bend)`` and its axis is ignored).
         axis: Unit axis in the parent-part frame.
         pos: A point on the hinge axis, in the part frame.
         range: Limits (radians or metres).
         damping: Joint damping (N·m·s/rad or N·s/m).
         frictionloss: Dry friction of the joint.
+        stiffness: Spring stiffness toward the joint's zero position (N·m/rad or N/m): a rope's bending stiffness,
+            a spring-loaded lever.
     """
 
-    kind: Literal["hinge", "slide"]
+    kind: Literal["hinge", "slide", "ball"]
     axis: tuple[float, float, float]
     range: tuple[float, float]
     pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
     damping: float = 1.0
     frictionloss: float = 0.0
+    stiffness: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ class Part:
         color: A fixed accent colour (one of the named colours) for this part, or None for the object's colour.
             Accent parts keep their colour under the colour axes (a peg's paint, a band round a stack of notes);
             they print in that filament.
+        friction: Sliding friction of this part's surface, or None for the object's. A part with its own friction
+            (a slick spatula blade, a rubber foot) governs its contacts with every other object; the Friction axis
+            still scales it with the object's factor.
     """
 
     name: str
@@ -84,6 +91,7 @@ class Part:
     joint: Joint | None = None
     sites: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     color: str | None = None
+    friction: float | None = None
 
     def volume(self) -> float:
         """Sum of primitive volumes (cubic metres); an upper bound where primitives touch or overlap."""

@@ -45,7 +45,11 @@ _GEOM_TYPES = {
     "cylinder": mujoco.mjtGeom.mjGEOM_CYLINDER,
     "sphere": mujoco.mjtGeom.mjGEOM_SPHERE,
 }
-_JOINT_TYPES = {"hinge": mujoco.mjtJoint.mjJNT_HINGE, "slide": mujoco.mjtJoint.mjJNT_SLIDE}
+_JOINT_TYPES = {
+    "hinge": mujoco.mjtJoint.mjJNT_HINGE,
+    "slide": mujoco.mjtJoint.mjJNT_SLIDE,
+    "ball": mujoco.mjtJoint.mjJNT_BALL,
+}
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,7 @@ def _add_part(
             limited=mujoco.mjtLimited.mjLIMITED_TRUE,
             damping=joint.damping,
             frictionloss=joint.frictionloss,
+            stiffness=joint.stiffness,
             armature=0.001,
         )
     collides = obj.shape.collides
@@ -190,9 +195,11 @@ def _add_part(
             primitive,
             material=material,
             density=obj.density,
-            friction=[obj.friction, 0.005, 0.0001],
+            friction=[obj.friction if part.friction is None else part.friction, 0.005, 0.0001],
             condim=4 if obj.shape.free else 3,
-            priority=1,  # the object's friction, not the table's, governs their contacts (Friction axis)
+            # The object's friction, not the table's, governs their contacts (Friction axis); a part with its own
+            # friction governs its contacts with other objects too.
+            priority=1 if part.friction is None else 2,
             contype=1 if collides else 0,
             conaffinity=1 if collides else 0,
             group=1,

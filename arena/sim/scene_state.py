@@ -48,6 +48,12 @@ class SceneState:
         self._right = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body("right_finger").id)
         self._gripper = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] in finger_bodies)
         self._previous_sites = data.site_xpos.copy()
+        self._initial_qpos = data.qpos.copy()
+
+    def mark_start(self) -> None:
+        """Remember every joint's position as the episode's start (:meth:`initial_joint_value`); the environment
+        marks once per reset, after the scene has settled."""
+        self._initial_qpos[:] = self.data.qpos
 
     def mark_step(self) -> None:
         """Remember every site's position: :meth:`previous_site_pos` answers with it until the next mark.
@@ -63,6 +69,15 @@ class SceneState:
         if name not in self._geoms:
             raise UnknownNameError(f"unknown object {name!r}; objects: {sorted(self._geoms)}")
         return self._geoms[name]
+
+    def part_geoms(self, name: str, part: str) -> frozenset[int]:
+        """Geom ids of the part ``part`` of object ``name``."""
+        body = mujoco.mj_name2id(self.model, mujoco.mjtObj.mjOBJ_BODY, naming.object_body(name, part))
+        geoms = frozenset(g for g in self.object_geoms(name) if self.model.geom_bodyid[g] == body)
+        if body < 0 or not geoms:
+            parts = [p.name for p in self.task.object(name).shape.parts()]
+            raise UnknownNameError(f"object {name!r} has no part {part!r} with geoms; parts: {parts}")
+        return geoms
 
     def root_body(self, name: str) -> int:
         """Body id of the object's root part."""
@@ -96,6 +111,10 @@ class SceneState:
         """World position of site ``<obj>/<site>`` at the last :meth:`mark_step`."""
         return self._previous_sites[self.model.site(naming.object_site(obj, site)).id].copy()
 
+    def initial_joint_value(self, obj: str, joint: str) -> float:
+        """Position of the part joint ``<obj>/<joint>`` at the last :meth:`mark_start` (the episode's start)."""
+        return float(self._initial_qpos[self.model.joint(naming.object_joint(obj, joint)).qposadr[0]])
+
     def object_axis(self, obj: str, axis: str) -> np.ndarray:
         """World direction of the ``x``, ``y`` or ``z`` axis of the object frame."""
         if axis not in ("x", "y", "z"):
@@ -115,9 +134,10 @@ class SceneState:
                 return True
         return False
 
-    def touching(self, first: str, second: str) -> bool:
-        """Whether any geom of object ``first`` touches any geom of object ``second``."""
-        return self._touching(self.object_geoms(first), self.object_geoms(second))
+    def touching(self, first: str, second: str, part: str | None = None) -> bool:
+        """Whether any geom of object ``first`` touches any geom of object ``second`` (of its part ``part``)."""
+        other = self.object_geoms(second) if part is None else self.part_geoms(second, part)
+        return self._touching(self.object_geoms(first), other)
 
     def touching_table(self, name: str) -> bool:
         """Whether object ``name`` touches the table top."""

@@ -41,7 +41,7 @@ def displaced_objects(task: TaskSpec, seed: int, variant: Mapping[str, str]) -> 
     the seed's ``displaced`` stream (none when the task has no ``displaced`` field)."""
     if task.displaced is None:
         return ()
-    homed = [obj.name for obj in task.homed_objects()]
+    homed = [obj.name for obj in task.homed_objects() if obj.shape.free]  # mounted fixed objects never move
     count = displaced_count(variant[task.displaced.variant])
     chosen = child_rng(seed, "displaced").choice(len(homed), size=count, replace=False)
     return tuple(homed[i] for i in sorted(int(i) for i in chosen))

@@ -23,7 +23,7 @@ class PredicateError(TaskSpecError):
 class SceneQuery(Protocol):
     """The questions predicates ask of a running simulation (positions in metres, world frame)."""
 
-    def touching(self, first: str, second: str) -> bool: ...
+    def touching(self, first: str, second: str, part: str | None = None) -> bool: ...
     def touching_table(self, name: str) -> bool: ...
     def touching_gripper(self, name: str) -> bool: ...
     def grasped(self, name: str) -> bool: ...
@@ -32,6 +32,7 @@ class SceneQuery(Protocol):
     def joint_value(self, obj: str, joint: str) -> float: ...
     def object_axis(self, obj: str, axis: str) -> np.ndarray: ...
     def previous_site_pos(self, obj: str, site: str) -> np.ndarray: ...
+    def initial_joint_value(self, obj: str, joint: str) -> float: ...
 
 
 def _on_top_of(state: SceneQuery, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
@@ -72,9 +73,16 @@ def _joint_beyond(
     return (greater_than is None or value > greater_than) and (less_than is None or value < less_than)
 
 
-def _touching(state: SceneQuery, object: str, other: str) -> bool:  # noqa: A002
-    """Some geom of ``object`` touches some geom of ``other``."""
-    return state.touching(object, other)
+def _touching(state: SceneQuery, object: str, other: str, part: str | None = None) -> bool:  # noqa: A002
+    """Some geom of ``object`` touches some geom of ``other`` (of its part ``part`` if given: a fridge's lever)."""
+    return state.touching(object, other, part)
+
+
+def _joint_moved(state: SceneQuery, object: str, joint: str, by: float) -> bool:  # noqa: A002
+    """The joint ``object/joint`` has moved by more than ``by`` from where the episode started: up if ``by`` is
+    positive, down if negative (radians or metres; a lid closed by more than 1.79 rad is ``by: -1.79``)."""
+    moved = state.joint_value(object, joint) - state.initial_joint_value(object, joint)
+    return moved > float(by) if float(by) >= 0 else moved < float(by)
 
 
 def _on_table(state: SceneQuery, object: str) -> bool:  # noqa: A002
@@ -144,7 +152,8 @@ PREDICATES: dict[str, tuple[Callable[..., bool], Signature]] = {
         _joint_beyond,
         Signature(("object", "joint"), ("greater_than", "less_than"), objects=("object",)),
     ),
-    "touching": (_touching, Signature(("object", "other"), objects=("object", "other"))),
+    "touching": (_touching, Signature(("object", "other"), ("part",), objects=("object", "other"))),
+    "joint_moved": (_joint_moved, Signature(("object", "joint", "by"), objects=("object",))),
     "on_table": (_on_table, Signature(("object",), objects=("object",))),
     "site_near": (
         _site_near,

@@ -10,13 +10,15 @@ Fields for groups and home positions (``tasks/StackCups.yaml``, ``tasks/SetupChe
   the same role, must come earlier in ``objects`` and must not itself have ``scale_with``. An episode config whose
   size factors differ within a group is refused.
 - ``home: {object: <fixed object>, site: <site>, yaw: <radians, optional>}`` (object field): where the object
-  belongs, a site on the root part of a fixed object (a chess piece's starting square). An object with a home
+  belongs, a site on the root part of a fixed object (a chess piece's starting square; for a fixed object, where it
+  is mounted: the knob strip on an oven, which keeps its own size axis and colour). An object with a home
   starts there (its frame origin on the site, its heading the host's plus ``yaw``, at the host's sampled pose and
   size) unless the episode displaces it; a displaced object starts in its ``spawn`` region like any other object.
 - ``displaced: {variant: <variant name>}`` (top level): how many of the objects with a home start displaced is the
   value of that variant (``"1"``, ``"2"`` ... or ``one``, ``two`` ...; at least 1, at most the number of objects
   with a home), so the count is part of the episode and can be named in the instruction; which ones are displaced
-  is drawn from the seed's ``displaced`` stream. Without this field every object with a home starts on it.
+  is drawn from the seed's ``displaced`` stream (fixed objects are never displaced). Without this field every object
+  with a home starts on it.
 """
 
 from __future__ import annotations
@@ -274,7 +276,7 @@ def _parse_object(path: Path, index: int, raw: Any) -> ObjectSpec:
 
 def _check_groups_and_homes(path: Path, objects: tuple[ObjectSpec, ...]) -> None:
     """``scale_with`` names an earlier object of the same role that leads its group; ``home`` names a site on the
-    root part of a fixed object, and only free objects have a home."""
+    root part of a fixed object (a fixed object with a home is mounted there: an oven's knob strip)."""
     index = {obj.name: i for i, obj in enumerate(objects)}
     for i, obj in enumerate(objects):
         where = f"objects[{i}]"
@@ -316,8 +318,6 @@ def _check_groups_and_homes(path: Path, objects: tuple[ObjectSpec, ...]) -> None
                     f"{where}.home.object",
                     f"{host!r} must be a fixed object (its home poses are derived from its sampled pose)",
                 )
-            if not obj.shape.free:
-                raise _fail(path, f"{where}.home", f"{obj.name!r} is a fixed object; only free objects can have a home")
             sites = host_spec.shape.parts()[0].sites
             if obj.home.site not in sites:
                 raise _fail(
@@ -332,7 +332,7 @@ def _parse_displaced(
         return None
     if not isinstance(raw, Mapping) or set(raw) != {"variant"} or raw["variant"] not in variants:
         raise _fail(path, "displaced", f"expected {{variant: <one of {sorted(variants)}>}}, got {raw!r}")
-    homed = sum(obj.home is not None for obj in objects)
+    homed = sum(obj.home is not None and obj.shape.free for obj in objects)
     if not homed:
         raise _fail(path, "displaced", "no object has a home to be displaced from")
     for value in variants[raw["variant"]]:

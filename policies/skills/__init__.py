@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from arena.policies.skills import basketball, chess, cups, hanger, pegs, safe
+from arena.policies.skills import basketball, chess, cups, fridge, hanger, knobs, pegs, rope, safe, scoop, tools, wipe
 
 TASK_SKILLS: dict[str, Callable] = {}
-for _module in (basketball, chess, cups, hanger, pegs, safe):
+for _module in (basketball, chess, cups, fridge, hanger, knobs, pegs, rope, safe, scoop, tools, wipe):
     TASK_SKILLS.update(_module.SKILLS)

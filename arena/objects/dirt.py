@@ -1,0 +1,1 @@
+"""dirt shapes (filled in by the task that needs them)."""

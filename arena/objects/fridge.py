@@ -1,0 +1,1 @@
+"""fridge shapes (filled in by the task that needs them)."""

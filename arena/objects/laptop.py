@@ -1,0 +1,1 @@
+"""laptop shapes (filled in by the task that needs them)."""

@@ -1,0 +1,1 @@
+"""oven shapes (filled in by the task that needs them)."""

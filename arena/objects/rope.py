@@ -1,0 +1,1 @@
+"""rope shapes (filled in by the task that needs them)."""

@@ -1,0 +1,1 @@
+"""spatula shapes (filled in by the task that needs them)."""

@@ -1,0 +1,1 @@
+"""sticks shapes (filled in by the task that needs them)."""

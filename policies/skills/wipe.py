@@ -1,0 +1,7 @@
+"""Expert skills of the wipe tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+SKILLS: dict[str, Callable] = {}
