@@ -210,11 +210,13 @@ class ArenaEnv(gym.Env):
                 reached = self.controller.command_pose_step(action[:3], action[3:7], action[7])
                 control_steps += 1
                 unstable = self.sim.simulate()
+                self.scene_state.wipe()  # dirt under a sponge pressed on the desk goes (no-op without dirt)
                 if reached or unstable:
                     break
         else:
             self.controller.command(action)
             control_steps, unstable = 1, self.sim.simulate()
+            self.scene_state.wipe()
         self._steps += 1
         success = False if unstable else predicates.evaluate(self.success_tree, self.scene_state)
         if unstable:
@@ -251,7 +253,7 @@ class ArenaEnv(gym.Env):
         return obs
 
     def _info(self, success: bool, sim_unstable: bool = False, control_steps: int = 0) -> dict[str, Any]:
-        return {
+        info = {
             "success": success,
             "is_success": success,
             "episode_config": self.episode_config,
@@ -259,6 +261,9 @@ class ArenaEnv(gym.Env):
             "control_steps": control_steps,
             "elapsed_steps": self._steps,
         }
+        if self.scene_state.has_dirt:  # WipeDesk: specks of dirt still on the desk, per patch
+            info["dirt_left"] = {name: self.scene_state.dirt_left(name) for name in self.scene_state.dirt_patches}
+        return info
 
     def render(self) -> np.ndarray | None:
         """The first requested camera's RGB image when ``render_mode="rgb_array"``."""

@@ -76,8 +76,23 @@ def _sim_geoms(model: mujoco.MjModel, data: mujoco.MjData, obj: str):
     for i in geoms:
         pos = frame.T @ (data.geom_xpos[i] - origin) * 1000
         rot = frame.T @ data.geom_xmat[i].reshape(3, 3)
-        out.append((int(model.geom_type[i]), model.geom_size[i] * 1000, pos, rot))
+        size = model.geom_size[i] * 1000
+        if model.geom_type[i] == mujoco.mjtGeom.mjGEOM_MESH:  # a convex mesh (a wedge): its planes, mm
+            size = _mesh_planes(model, int(model.geom_dataid[i]))
+        out.append((int(model.geom_type[i]), size, pos, rot))
     return out
+
+
+def _mesh_planes(model: mujoco.MjModel, mesh: int) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices (mm, geom frame) and outward face planes (unit normal, offset) of a compiled convex mesh."""
+    start, count = model.mesh_vertadr[mesh], model.mesh_vertnum[mesh]
+    vertices = model.mesh_vert[start : start + count].astype(float) * 1000
+    faces = model.mesh_face[model.mesh_faceadr[mesh] : model.mesh_faceadr[mesh] + model.mesh_facenum[mesh]]
+    normals = np.cross(vertices[faces[:, 1]] - vertices[faces[:, 0]], vertices[faces[:, 2]] - vertices[faces[:, 0]])
+    normals /= np.linalg.norm(normals, axis=1, keepdims=True)
+    offsets = np.einsum("ij,ij->i", normals, vertices[faces[:, 0]])
+    outward = np.sign(offsets - normals @ vertices.mean(axis=0))
+    return vertices, np.column_stack([normals * outward[:, None], offsets * outward])
 
 
 def _sim_bounds(geoms) -> np.ndarray:
@@ -88,6 +103,11 @@ def _sim_bounds(geoms) -> np.ndarray:
         elif kind == mujoco.mjtGeom.mjGEOM_CYLINDER:
             axis = rot[:, 2]
             half = size[0] * np.sqrt(np.clip(1 - axis**2, 0, 1)) + size[1] * np.abs(axis)
+        elif kind == mujoco.mjtGeom.mjGEOM_MESH:
+            corners = size[0] @ rot.T + pos
+            lows.append(corners.min(axis=0))
+            highs.append(corners.max(axis=0))
+            continue
         else:
             half = np.full(3, size[0])
         lows.append(pos - half)
@@ -109,6 +129,9 @@ def _sim_volume(geoms, bounds: np.ndarray, cells: int = 250_000) -> float:
             inside |= np.all(np.abs(local) <= size, axis=1)
         elif kind == mujoco.mjtGeom.mjGEOM_CYLINDER:
             inside |= (local[:, 0] ** 2 + local[:, 1] ** 2 <= size[0] ** 2) & (np.abs(local[:, 2]) <= size[1])
+        elif kind == mujoco.mjtGeom.mjGEOM_MESH:
+            planes = size[1]
+            inside |= np.all(local @ planes[:, :3].T <= planes[:, 3] + 1e-9, axis=1)
         else:
             inside |= np.sum(local**2, axis=1) <= size[0] ** 2
     return float(inside.mean() * np.prod(extent))
@@ -197,8 +220,9 @@ def test_checks_reject_a_part_without_a_flat_face_to_stand_on():
 
 def test_target_pad_prints_as_a_thin_disc_at_every_scale(manifest):
     pads = [e for e in manifest["files"] if e["object"] == "target"]
-    assert {e["scale"] for e in pads} == {0.75, 1.0, 1.25}
-    assert all(1.2 <= e["bbox_mm"][2] <= 2.6 and e["min_wall_mm"] >= 1.2 for e in pads)
+    assert {e["scale"] for e in pads if e["task"] == "SlideBlockToTarget"} == {0.75, 1.0, 1.25}
+    assert {e["task"] for e in pads} == {"SlideBlockToTarget", "ReachAndDrag"}
+    assert all(1.2 <= e["bbox_mm"][2] <= 3.6 and e["min_wall_mm"] >= 1.2 for e in pads)
 
 
 # --- the bed ---
@@ -313,6 +337,8 @@ def test_exported_objects_match_the_simulated_collision_geometry_within_2_percen
     for scales in scale_sets:  # low ends together, ..., high ends together: every release scale of every object
         model, data = _compiled(task, {obj.name: s for obj, s in zip(task.objects, scales, strict=True)})
         for obj, scale in zip(task.objects, scales, strict=True):
+            if not obj.shape.printable:  # a rope, dirt: the manifest names a substitute instead (tested below)
+                continue
             geoms = _sim_geoms(model, data, obj.name)
             sim_bounds = _sim_bounds(geoms)
             sim_volume = _sim_volume(geoms, sim_bounds)
@@ -385,6 +411,13 @@ def test_every_mo_and_ro_of_every_registered_task_has_a_printable_export(manifes
         items = plan_release([task], [1.0], distractors=False)
         for obj in task.objects:
             assert obj.role in ("MO", "RO")
+            if not obj.shape.printable:  # listed with what to use instead, at every release scale
+                entry = next(e for e in manifest["objects"] if (e["task"], e["object"]) == (name, obj.name))
+                assert entry["printed"] is False
+                assert [s["scale"] for s in entry["substitutes"]] == list(release_scales(task, obj))
+                assert all(s["use"].startswith("not printed: ") for s in entry["substitutes"])
+                assert not any(i.object == obj.name for i in items)
+                continue
             assert any(i.object == obj.name for i in items), f"{name}/{obj.name} has no printable part"
             for scale in release_scales(task, obj):
                 assert (name, obj.name, scale) in exported, f"{name}/{obj.name} at {scale} missing from print_models/"

@@ -78,6 +78,9 @@ class Shape:
     collides: ClassVar[bool] = True
     #: Parameters that are not lengths (counts, angles) and so are not scaled.
     unscaled: ClassVar[tuple[str, ...]] = ()
+    #: Whether the print release exports the object as STL; one that cannot be printed (a rope, scattered dirt) says
+    #: what to use instead with :meth:`substitute`, and the release lists that.
+    printable: ClassVar[bool] = True
 
     def parts(self) -> tuple[Part, ...]:
         """The object's parts, root part first."""
@@ -86,6 +89,10 @@ class Shape:
     def footprint_radius(self) -> float:
         """Radius (metres) of a circle around the frame origin that covers the object seen from above."""
         raise NotImplementedError
+
+    def substitute(self) -> str:
+        """For a shape that is not ``printable``: the real thing to use instead, in words, at this size."""
+        return ""
 
     def scaled(self, scale: float) -> Shape:
         """The same shape with every length multiplied by ``scale``."""

@@ -237,6 +237,11 @@ def distractor_items(bed: Bed = DEFAULT_BED_MM) -> list[PrintItem]:
     return items
 
 
+def printable_objects(task: TaskSpec) -> list[ObjectSpec]:
+    """The task's MO and RO objects that print; the others (a rope, dirt) have a substitute in the manifest."""
+    return [obj for obj in task.objects if obj.shape.printable]
+
+
 def resolve_tasks(names: Iterable[str] | None) -> list[TaskSpec]:
     """Task specs by name (all when None); unknown names raise ``UnknownNameError`` listing the valid ones."""
     return [load_task(name) for name in (task_names() if names is None else names)]
@@ -260,7 +265,7 @@ def plan_release(
     bed = check_bed(bed)
     objects = []
     for task in tasks:
-        for obj in task.objects:
+        for obj in printable_objects(task):
             for scale in sorted(set(scales)) if scales is not None else release_scales(task, obj):
                 objects.append((task, obj, scale, printable_object(obj.shape.scaled(scale), f"{task.name}/{obj.name}")))
     jobs = [

@@ -37,7 +37,11 @@ import manifold3d
 import numpy as np
 
 from arena.objects import Cabinet, HingedBox, Shape
+from arena.objects.fridge import Fridge
+from arena.objects.laptop import Laptop
+from arena.objects.oven import KNOBS, OvenKnobs
 from arena.objects.safe import Safe
+from arena.objects.spatula import Spatula
 from arena.printing.bed import OVERHANG_DEG
 from arena.printing.errors import PrintabilityError
 from arena.printing.mesh import CIRCULAR_SEGMENTS, MM_PER_M, Solid, bounds, object_part_solids, union
@@ -251,11 +255,173 @@ def safe_parts(shape: Safe) -> PrintableObject:
     )
 
 
+def fridge_parts(shape: Fridge) -> PrintableObject:
+    """The dispenser lever's pivot: a pin along the simulated hinge axis through the two brackets on the body and the
+    paddle's barrel.
+
+    The body's brackets get a hole snug on the pin (:data:`PIN_PRESS_CLEARANCE_MM`), the paddle's barrel (radius =
+    the paddle's thickness) a hole it turns on (:data:`PIN_RUNNING_CLEARANCE_MM`); the pin (radius half the paddle's
+    thickness, as long as the two brackets and the barrel together) prints lying on a flat (D section). The barrel
+    keeps the simulated 1 mm (at scale 1) of play to each bracket. The trim (door handle, seam, spout) prints as its
+    own part, glued on.
+    """
+    solids = object_part_solids(shape.parts())
+    hx, hz = (v * MM_PER_M for v in shape.hinge())
+    lt, half = shape.lever_thickness * MM_PER_M, (shape.bracket_y() + shape.bracket / 2) * MM_PER_M
+    pin = lt / 2
+    margin = 1.0
+    body = solids["body"] - _barrel(-half - margin, half + margin, pin + PIN_PRESS_CLEARANCE_MM, hx, hz)
+    lever = solids["lever"] - _barrel(-half - margin, half + margin, pin + PIN_RUNNING_CLEARANCE_MM, hx, hz)
+    pin_solid = _d_pin(-half, half, pin, hx, hz)
+    pivot = f"barrel radius {lt:.1f} mm, pin radius {pin:.2f} mm, {2 * half:.1f} mm long"
+    return PrintableObject(
+        parts=(
+            PrintablePart("body", body, "body", f"lever brackets with the pin's hole ({pivot})"),
+            PrintablePart("trim", solids["trim"], "trim", "door handle, freezer seam and spout: glue them on"),
+            PrintablePart("lever", lever, "lever", f"paddle; its barrel turns on the pin ({pivot})"),
+            PrintablePart(
+                "pin",
+                pin_solid,
+                None,
+                f"lever pin ({pivot}), printed lying on a flat (D section, flat down in the assembly)",
+                whole=True,
+            ),
+        ),
+        features=(
+            f"lever pivot on the simulated hinge axis: {pivot}; pin clearance {PIN_PRESS_CLEARANCE_MM} mm (brackets) / "
+            f"{PIN_RUNNING_CLEARANCE_MM} mm (paddle)",
+        ),
+    )
+
+
+#: Thinnest edge a printer lays down (millimetres): the spatula's knife edge prints this thick.
+MIN_EDGE_MM = 1.2
+
+
+def spatula_parts(shape: Spatula) -> PrintableObject:
+    """The spatula's bevel runs to a knife edge in simulation (a blunt edge shoves the cube instead of sliding under
+    it); a printer cannot lay down a knife edge, so the printed bevel ends in a :data:`MIN_EDGE_MM` tall flat (file
+    or sand it to an edge). Handle and blade print as separate parts, the blade glued to the handle's front face."""
+    solids = object_part_solids(shape.parts())
+    x1 = shape.front + shape.blade_length
+    x0 = x1 - shape.bevel
+    lo = (x0 * MM_PER_M, -shape.blade_width / 2 * MM_PER_M, 0.0)
+    blade = union([solids["blade"], _block(lo, (x1 * MM_PER_M, shape.blade_width / 2 * MM_PER_M, MIN_EDGE_MM))])
+    return PrintableObject(
+        parts=(
+            PrintablePart("handle", solids["handle"], "handle"),
+            PrintablePart("blade", blade, "blade", f"knife edge printed {MIN_EDGE_MM} mm thick; glue to the handle"),
+        ),
+        features=(f"bevelled blade, its knife edge printed {MIN_EDGE_MM} mm thick (file it to an edge)",),
+    )
+
+
+def laptop_parts(shape: Laptop) -> PrintableObject:
+    """The laptop's lid hinge: a five-knuckle barrel hinge on the simulated axis (the base's back top edge), as
+    :func:`hinged_box_parts` builds the box's, so the printed lid swings like the simulated one up to its stop.
+
+    The simulated barrel (radius ``shape.barrel``, on the body) is split into five knuckles: the base keeps 1, 3 and
+    5 and is cut back under the lid's (2 and 4) by the knuckle radius plus :data:`KNUCKLE_CLEARANCE_MM`; the lid is cut
+    back over the base's. A separate pin (radius half the barrel's, a D section lying on its flat) runs through all
+    knuckles: snug in the base's (:data:`PIN_PRESS_CLEARANCE_MM`), free in the lid's
+    (:data:`PIN_RUNNING_CLEARANCE_MM`). The pin is two halves, each from one end into the middle knuckle (a whole
+    one would not fit the bed); a real laptop hinge's stiffness comes from a drop of glue or a rubber sleeve
+    on the pin. The keyboard, trackpad and screen inlays print as their own parts (their colours), glued into their
+    pockets.
+    """
+    solids = object_part_solids(shape.parts())
+    d, w, h, r, lt = (
+        v * MM_PER_M for v in (shape.depth, shape.width, shape.base_height, shape.barrel, shape.lid_thickness)
+    )
+    pin, c, margin = r / 2, KNUCKLE_CLEARANCE_MM, 1.0
+    ax, az = d / 2, h
+    edges = [-w / 2 + k * w / KNUCKLES for k in range(KNUCKLES + 1)]
+    spans = [(edges[k], edges[k + 1]) for k in range(KNUCKLES)]
+    body_spans, lid_spans = spans[0::2], spans[1::2]
+    notches = [_block((ax - r - c, y0, az - r - c), (ax + r + margin, y1, az + r + margin)) for y0, y1 in lid_spans]
+    press = _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_PRESS_CLEARANCE_MM, ax, az)
+    body = solids["body"] - union(notches) - press
+    lid = union([solids["lid"], *(_barrel(y0 + c, y1 - c, r, ax, az) for y0, y1 in lid_spans)])
+    lid_notches = [
+        _block(
+            (ax - r - c, max(y0 - c, -w / 2 - margin), az - r - margin),
+            (ax + r + margin, min(y1 + c, w / 2 + margin), az + lt + margin),
+        )
+        for y0, y1 in body_spans
+    ]
+    lid = lid - union(lid_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_RUNNING_CLEARANCE_MM, ax, az)
+    knuckle = f"knuckle radius {r:.1f} mm, pin radius {pin:.2f} mm"
+    return PrintableObject(
+        parts=(
+            PrintablePart("body", body, "body", f"hinge knuckles 1, 3, 5 ({knuckle}); cut back under the lid's"),
+            PrintablePart("keyboard", solids["keyboard"], "keyboard", "inlay: glue it into the base's back pocket"),
+            PrintablePart("trackpad", solids["trackpad"], "trackpad", "inlay: glue it into the base's front pocket"),
+            PrintablePart("lid", lid, "lid", f"hinge knuckles 2, 4 ({knuckle}); cut back over the base's"),
+            PrintablePart("screen", solids["screen"], "screen", "inlay: glue it into the lid's pocket"),
+            *(
+                PrintablePart(
+                    f"pin_{k + 1}",
+                    _d_pin(y0, y1, pin, ax, az),
+                    None,
+                    f"hinge pin {k + 1} of 2, {w / 2:.1f} mm long, radius {pin:.2f} mm, from the {side} end to the "
+                    "middle knuckle; printed lying on a flat (D section)",
+                    whole=True,
+                )
+                for k, (y0, y1, side) in enumerate(((-w / 2, 0.0, "right"), (0.0, w / 2, "left")))
+            ),
+        ),
+        features=(
+            f"barrel hinge on the simulated lid axis: {KNUCKLES} knuckles, {knuckle}; knuckle clearance {c} mm, pin "
+            f"clearance {PIN_PRESS_CLEARANCE_MM} mm (base) / {PIN_RUNNING_CLEARANCE_MM} mm (lid)",
+        ),
+    )
+
+
+#: A knob's pivot peg: its radius as a fraction of the knob's, its height as a fraction of the skirt's.
+KNOB_PEG_RADIUS, KNOB_PEG_HEIGHT = 0.25, 0.5
+
+
+def oven_knobs_parts(shape: OvenKnobs) -> PrintableObject:
+    """The knobs' pivots: a round peg on the strip on each knob's simulated axis, and a blind hole in the knob's
+    underside that turns on it.
+
+    The peg is :data:`KNOB_PEG_RADIUS` of the knob's radius and :data:`KNOB_PEG_HEIGHT` of its skirt's height; the
+    hole has :data:`PIN_RUNNING_CLEARANCE_MM` of radial play and as much above the peg's top (the knob stands on the
+    strip exactly where the simulated one does) and a 45-degree conical roof, so the knob prints standing on its
+    skirt without supports. The pointers print as their own parts (white), glued on the fins.
+    """
+    parts = shape.parts()
+    solids = object_part_solids(parts)
+    top, skirt, radius = (v * MM_PER_M for v in (shape.strip_thickness, shape.skirt_height, shape.knob_radius))
+    peg_r, peg_h, c = KNOB_PEG_RADIUS * radius, KNOB_PEG_HEIGHT * skirt, PIN_RUNNING_CLEARANCE_MM
+    margin = 1.0
+
+    def upright(y: float, z0: float, z1: float, r: float) -> Solid:
+        return Solid.cylinder(z1 - z0, r, -1.0, CIRCULAR_SEGMENTS).translate((0.0, y, z0))
+
+    ys = {name: shape.knob_y(name) * MM_PER_M for name in KNOBS}
+    strip = union([solids["body"], *(upright(y, top - margin, top + peg_h, peg_r) for y in ys.values())])
+    pivot = f"peg radius {peg_r:.2f} mm, {peg_h:.1f} mm tall; hole {peg_r + c:.2f} mm, {peg_h + c:.1f} mm deep"
+    printed = [PrintablePart("body", strip, "body", f"strip with a pivot peg under each knob ({pivot})")]
+    for name in KNOBS:
+        roof = Solid.cylinder(peg_r + c, peg_r + c, 0.0, CIRCULAR_SEGMENTS).translate((0.0, ys[name], top + peg_h + c))
+        knob = solids[f"knob_{name}"] - union([upright(ys[name], top - margin, top + peg_h + c, peg_r + c), roof])
+        printed.append(PrintablePart(f"knob_{name}", knob, f"knob_{name}", f"turns on its peg ({pivot})"))
+        printed.append(
+            PrintablePart(f"pointer_{name}", solids[f"pointer_{name}"], f"pointer_{name}", "glue it on the fin")
+        )
+    return PrintableObject(parts=tuple(printed), features=(f"knob pivots: {pivot}",))
+
+
 #: Shape kind -> adapter for shapes whose printed parts differ from the simulated ones.
 ADAPTERS: dict[str, Callable[[Shape], PrintableObject]] = {
     HingedBox.kind: hinged_box_parts,
     Cabinet.kind: cabinet_parts,
     Safe.kind: safe_parts,
+    Laptop.kind: laptop_parts,
+    OvenKnobs.kind: oven_knobs_parts,
+    Fridge.kind: fridge_parts,
+    Spatula.kind: spatula_parts,
 }
 
 

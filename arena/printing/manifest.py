@@ -76,6 +76,22 @@ def object_entries(tasks: Sequence[TaskSpec], scales: Sequence[float] | None) ->
     for task in tasks:
         for obj in task.objects:
             axis, (low, high) = scale_range(task, obj)
+            scales_listed = sorted(set(scales)) if scales is not None else list(release_scales(task, obj))
+            if not obj.shape.printable:  # no STL: what to use instead at each scale, so a real session can set it up
+                entries.append(
+                    {
+                        "task": task.name,
+                        "object": obj.name,
+                        "role": obj.role,
+                        "shape": obj.shape.kind,
+                        "color": obj.color,
+                        "size_axis": axis,
+                        "size_range": [low, high],
+                        "printed": False,
+                        "substitutes": [{"scale": s, "use": obj.shape.scaled(s).substitute()} for s in scales_listed],
+                    }
+                )
+                continue
             features_text = printable_object(obj.shape, f"{task.name}/{obj.name}").features  # at scale 1
             entry = {
                 "task": task.name,
@@ -152,6 +168,14 @@ def totals_markdown(manifest: dict) -> str:
         f"{row['mass_g']:.1f} |"
         for row in t["by_object"]
     ]
+    substitutes = [entry for entry in manifest.get("objects", []) if entry.get("printed") is False]
+    if substitutes:  # ropes, dirt: what a real-robot session sets out instead of a print
+        lines += ["", "Not printed — use instead:", "", "| task | object | scale | use |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| {entry['task']} | {entry['object']} | {sub['scale']:.2f} | {sub['use'].removeprefix('not printed: ')} |"
+            for entry in substitutes
+            for sub in entry["substitutes"]
+        ]
     return "\n".join([*lines, TOTALS_END])
 
 

@@ -22,6 +22,7 @@ import trimesh
 from arena.errors import ShapeError
 from arena.geometry import quat_to_mat
 from arena.objects import Part, Primitive
+from arena.objects.primitives import wedge_vertices
 from arena.printing.errors import PrintabilityError
 
 #: Metres to millimetres: STL files are in millimetres, shapes in metres.
@@ -69,8 +70,10 @@ def primitive_solid(primitive: Primitive, frame: np.ndarray | None = None) -> So
         solid = Solid.cylinder(2.0 * size[1], size[0], -1.0, CIRCULAR_SEGMENTS, center=True)
     elif primitive.kind == "sphere":
         solid = Solid.sphere(size[0], CIRCULAR_SEGMENTS)
+    elif primitive.kind == "wedge":
+        solid = Solid.hull_points(wedge_vertices(primitive.size) * MM_PER_M)
     else:
-        raise ShapeError(f"unknown primitive kind {primitive.kind!r}; expected box, cylinder or sphere")
+        raise ShapeError(f"unknown primitive kind {primitive.kind!r}; expected box, cylinder, sphere or wedge")
     pose = pose_matrix(primitive.pos, primitive.quat)
     return snapped(transformed(solid, pose if frame is None else frame @ pose))
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from arena.geometry import look_at_quat, quat_from_yaw
 from arena.objects import Part, Primitive
+from arena.objects.primitives import wedge_vertices
 from arena.robot import load_panda_spec
 from arena.sim import naming
 from arena.sim.cameras import CAMERA_FOVY, CAMERA_RIGS
@@ -44,7 +45,12 @@ _GEOM_TYPES = {
     "box": mujoco.mjtGeom.mjGEOM_BOX,
     "cylinder": mujoco.mjtGeom.mjGEOM_CYLINDER,
     "sphere": mujoco.mjtGeom.mjGEOM_SPHERE,
+    "wedge": mujoco.mjtGeom.mjGEOM_MESH,  # a convex mesh of its six corners (arena.objects.primitives.wedge_vertices)
+    "capsule": mujoco.mjtGeom.mjGEOM_CAPSULE,
 }
+#: Armature (kg m^2) of a ball joint: a rope's links weigh grams, and the 0.001 of hinges and slides would make a
+#: rope swing like a chain of flywheels (it would hang in the air, bent, for seconds).
+_BALL_ARMATURE = 1e-6
 _JOINT_TYPES = {
     "hinge": mujoco.mjtJoint.mjJNT_HINGE,
     "slide": mujoco.mjtJoint.mjJNT_SLIDE,
@@ -175,7 +181,7 @@ def _add_part(
     body = parent.add_body(name=naming.object_body(obj.name, part.name), pos=part.pos, quat=part.quat)
     if part.joint is not None:
         joint = part.joint
-        body.add_joint(
+        mj_joint = body.add_joint(
             name=naming.object_joint(obj.name, part.name),
             type=_JOINT_TYPES[joint.kind],
             axis=joint.axis,
@@ -185,14 +191,23 @@ def _add_part(
             damping=joint.damping,
             frictionloss=joint.frictionloss,
             stiffness=joint.stiffness,
-            armature=0.001,
+            armature=_BALL_ARMATURE if joint.kind == "ball" else 0.001,
         )
+        if joint.holds:  # stiff friction: the part stays where it is left under a steady load
+            mj_joint.solref_friction = [0.004, 1.0]
+            mj_joint.solimp_friction = [0.99, 0.999, 0.001, 0.5, 2.0]
     collides = obj.shape.collides
     for k, primitive in enumerate(part.primitives):
+        geom_name = naming.object_geom(obj.name, part.name, k)
+        mesh = {}
+        if primitive.kind == "wedge":  # MuJoCo has no prism: its own convex mesh, named after the geom
+            spec.add_mesh(name=f"{geom_name}_mesh", uservert=wedge_vertices(primitive.size).ravel().tolist())
+            mesh = {"meshname": f"{geom_name}_mesh"}
         _add_primitive_geom(
             body,
-            naming.object_geom(obj.name, part.name, k),
+            geom_name,
             primitive,
+            **mesh,
             material=material,
             density=obj.density,
             friction=[obj.friction if part.friction is None else part.friction, 0.005, 0.0001],
@@ -231,6 +246,31 @@ def _add_object(spec: mujoco.MjSpec, obj: ObjectSpec, scale: float) -> None:
             spec.add_exclude(
                 bodyname1=naming.object_body(obj.name, part.parent), bodyname2=naming.object_body(obj.name, part.name)
             )
+    if hasattr(shape, "speck_offsets"):
+        _add_specks(spec, obj, shape, material)
+
+
+def _add_specks(spec: mujoco.MjSpec, obj: ObjectSpec, shape, material: str) -> None:
+    """A dirt patch's specks (``arena/objects/dirt.py``): one flat visual dot per mocap body, in the object's colour.
+
+    Mocap bodies hang from the world, so the specks are laid on the patch at every reset and wiped off during the
+    episode by :class:`~arena.sim.scene_state.SceneState`, through ``MjData.mocap_pos`` (episode state, not model).
+    """
+    radius, half = shape.speck_radius, 0.0004
+    for k, (x, y) in enumerate(shape.speck_offsets()):
+        body = spec.worldbody.add_body(
+            name=naming.object_body(obj.name, shape.speck_name(k)), pos=[x, y, 0.0], mocap=True
+        )
+        body.add_geom(
+            name=naming.object_geom(obj.name, shape.speck_name(k), 0),
+            type=mujoco.mjtGeom.mjGEOM_CYLINDER,
+            size=[radius, half, 0.0],
+            pos=[0.0, 0.0, 2 * half],  # a dot 0.8 mm thick lying on the desk, inside the tape outline
+            material=material,
+            contype=0,
+            conaffinity=0,
+            group=1,
+        )
 
 
 def build_scene_spec(task: TaskSpec, options: SceneOptions | None = None) -> mujoco.MjSpec:

@@ -15,6 +15,9 @@ from arena.robot import panda
 from arena.sim import naming
 from arena.spec.task import TaskSpec
 
+#: Height (metres) a wiped dirt speck is moved to: under the table top, out of every camera's sight.
+_WIPED_Z = -0.1
+
 
 class SceneState:
     """Privileged access to object poses, sites, joints and contacts of a compiled task scene.
@@ -49,11 +52,85 @@ class SceneState:
         self._gripper = frozenset(g for g in range(model.ngeom) if model.geom_bodyid[g] in finger_bodies)
         self._previous_sites = data.site_xpos.copy()
         self._initial_qpos = data.qpos.copy()
+        self._init_dirt()
 
     def mark_start(self) -> None:
-        """Remember every joint's position as the episode's start (:meth:`initial_joint_value`); the environment
-        marks once per reset, after the scene has settled."""
+        """Remember every joint's position as the episode's start (:meth:`initial_joint_value`) and lay every dirt
+        speck back on its patch (:meth:`wipe`); the environment marks once per reset, after the scene has settled."""
         self._initial_qpos[:] = self.data.qpos
+        for name, (mocap, offsets) in self._specks.items():
+            root = self._root_body[name]
+            frame = self.data.xmat[root].reshape(3, 3)
+            self.data.mocap_pos[mocap] = self.data.xpos[root] + offsets @ frame.T
+        if self._specks:
+            mujoco.mj_kinematics(self.model, self.data)  # the specks' geoms where the first image shows them
+
+    # ------------------------------------------------------------------------------------------ dirt
+    def _init_dirt(self) -> None:
+        """Find the dirt patches (shapes with ``speck_offsets``: ``arena/objects/dirt.py``) and what wipes them."""
+        self._specks: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # object: (mocap ids, speck offsets at scale)
+        for spec in self.task.objects:
+            shape = spec.shape.scaled(self.scales.get(spec.name, 1.0))
+            if not hasattr(shape, "speck_offsets"):
+                continue
+            offsets = np.asarray(shape.speck_offsets(), float)
+            bodies = [
+                self.model.body(naming.object_body(spec.name, shape.speck_name(k))).id for k in range(len(offsets))
+            ]
+            mocap = np.array([self.model.body_mocapid[b] for b in bodies])
+            self._specks[spec.name] = (mocap, np.column_stack([offsets, np.zeros(len(offsets))]))
+        # Boxes of loose task objects wipe (a sponge's foam): a speck goes when such a box touching the table covers it.
+        self._wiper_boxes = np.array(
+            sorted(
+                g
+                for spec in self.task.objects
+                if spec.shape.free
+                for g in self._geoms[spec.name]
+                if self.model.geom_type[g] == mujoco.mjtGeom.mjGEOM_BOX
+            ),
+            dtype=int,
+        )
+
+    @property
+    def has_dirt(self) -> bool:
+        """Whether the task has a dirt patch."""
+        return bool(self._specks)
+
+    @property
+    def dirt_patches(self) -> tuple[str, ...]:
+        """Names of the task's dirt patches."""
+        return tuple(self._specks)
+
+    def wipe(self) -> None:
+        """Wipe off every speck that a box of a loose task object lying on the table covers (seen from above, inside
+        the box's footprint); the environment calls this after every control step. A wiped speck's mocap body goes
+        under the table top, out of sight."""
+        if not self._specks:
+            return
+        contacts = self.data.contact
+        ncon = self.data.ncon
+        pairs = np.stack([contacts.geom1[:ncon], contacts.geom2[:ncon]], axis=1) if ncon else np.zeros((0, 2), int)
+        table = next(iter(self._table))
+        on_table = pairs[(pairs == table).any(axis=1)].ravel()
+        wipers = np.intersect1d(on_table, self._wiper_boxes)
+        for geom in wipers:
+            center = self.data.geom_xpos[geom]
+            frame = self.data.geom_xmat[geom].reshape(3, 3)
+            half = self.model.geom_size[geom]
+            for mocap, _ in self._specks.values():
+                local = (self.data.mocap_pos[mocap] - center) @ frame
+                covered = (
+                    (np.abs(local[:, 0]) <= half[0])
+                    & (np.abs(local[:, 1]) <= half[1])
+                    & (local[:, 2] > -half[2] - 0.01)
+                )
+                self.data.mocap_pos[mocap[covered], 2] = _WIPED_Z
+
+    def dirt_left(self, name: str) -> int:
+        """How many specks of the dirt patch ``name`` are still on the table."""
+        if name not in self._specks:
+            raise UnknownNameError(f"object {name!r} is not a dirt patch; dirt patches: {sorted(self._specks)}")
+        return int(np.count_nonzero(self.data.mocap_pos[self._specks[name][0], 2] > _WIPED_Z / 2))
 
     def mark_step(self) -> None:
         """Remember every site's position: :meth:`previous_site_pos` answers with it until the next mark.

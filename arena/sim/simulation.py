@@ -108,7 +108,11 @@ class TaskSimulation:
             else:
                 data.qpos[address : address + 7] = pose
         for joint, value in config.joint_positions.items():
-            data.joint(joint).qpos[0] = value
+            if model.jnt_type[model.joint(joint).id] == mujoco.mjtJoint.mjJNT_BALL:
+                # a ball joint (a rope's link) takes one value too: a bend of that many radians about its link's z axis
+                data.joint(joint).qpos[:] = (np.cos(value / 2), 0.0, 0.0, np.sin(value / 2))
+            else:
+                data.joint(joint).qpos[0] = value
         mujoco.mj_forward(model, data)
 
     def _settle(self) -> None:

@@ -33,6 +33,7 @@ class SceneQuery(Protocol):
     def object_axis(self, obj: str, axis: str) -> np.ndarray: ...
     def previous_site_pos(self, obj: str, site: str) -> np.ndarray: ...
     def initial_joint_value(self, obj: str, joint: str) -> float: ...
+    def dirt_left(self, name: str) -> int: ...
 
 
 def _on_top_of(state: SceneQuery, object: str, support: str) -> bool:  # noqa: A002 - YAML field name
@@ -140,6 +141,11 @@ def _passes_through(state: SceneQuery, object: str, ring: str, site: str, edge_s
     return float(np.linalg.norm(crossing - center[:2])) < float(np.linalg.norm(edge[:2] - center[:2]))
 
 
+def _dirt_left(state: SceneQuery, dirt: str, at_most: int = 0) -> bool:
+    """At most ``at_most`` specks of the dirt patch ``dirt`` are still on the desk (not yet wiped off)."""
+    return state.dirt_left(dirt) <= int(at_most)
+
+
 PREDICATES: dict[str, tuple[Callable[..., bool], Signature]] = {
     "on_top_of": (_on_top_of, Signature(("object", "support"), objects=("object", "support"))),
     "released": (_released, Signature(("object",), objects=("object",))),
@@ -160,6 +166,7 @@ PREDICATES: dict[str, tuple[Callable[..., bool], Signature]] = {
         Signature(("object", "site", "target", "target_site", "within"), ("height",), objects=("object", "target")),
     ),
     "tilt": (_tilt, Signature(("object",), ("axis", "min", "max"), objects=("object",))),
+    "dirt_left": (_dirt_left, Signature(("dirt",), ("at_most",), objects=("dirt",))),
     "passes_through": (
         _passes_through,
         Signature(("object", "ring", "site", "edge_site"), objects=("object", "ring")),

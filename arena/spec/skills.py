@@ -29,6 +29,8 @@ SKILL_SIGNATURES: dict[str, Signature] = {
     "push_to": Signature(("object", "target"), ("tolerance",), objects=("object", "target")),
     "pull_handle": Signature(("object", "site", "distance"), ("pitch",), objects=("object",)),
     "close_lid": Signature(("object",), ("end_angle",), objects=("object",)),
+    "close_laptop": Signature(("object",), ("lead", "below_edge"), objects=("object",)),
+    "turn_knob": Signature(("object", "knob"), ("angle", "clearance"), objects=("object",)),
     "put_in_safe": Signature(("object", "safe", "shelf"), ("hand_reach", "push"), objects=("object", "safe")),
     "move_hanger": Signature(("object", "rack", "source", "target"), ("lift", "clear"), objects=("object", "rack")),
     "slip_over": Signature(
@@ -38,8 +40,17 @@ SKILL_SIGNATURES: dict[str, Signature] = {
     ),
     "nest_cups": Signature(("target", "cups"), ("grip_height", "drop"), objects=("target",)),
     "return_home": Signature(("objects",), ("grip_site", "grip_height", "within"), objects=()),
+    "straighten_rope": Signature(("rope", "marks"), ("lift",), objects=("rope", "marks")),
+    "wipe_area": Signature(("tool", "dirt"), ("press", "stroke_overlap"), objects=("tool", "dirt")),
     "drop_through": Signature(
         ("object", "ring", "site"), ("height", "tolerance", "approach"), objects=("object", "ring")
+    ),
+    "scoop": Signature(("tool", "object"), ("gap", "tilt", "lift", "press"), objects=("tool", "object")),
+    "fill_at_dispenser": Signature(("cup", "fridge"), ("pitch", "press", "hover"), objects=("cup", "fridge")),
+    "tool_push": Signature(
+        ("tool", "object", "target"),
+        ("target_site", "until_site", "grip", "face", "normal", "along", "gap", "hover", "lift", "speed", "tolerance"),
+        objects=("tool", "object", "target"),
     ),
 }
 
