@@ -11,7 +11,7 @@ from arena.policies import RandomPolicy, ScriptedExpert
 
 from .conftest import TASKS
 
-SAMPLE_SEEDS = range(100, 108)
+SAMPLE_SEEDS = range(100, 106)
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -84,10 +84,17 @@ def test_expert_episode_is_deterministic():
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
-@pytest.mark.parametrize("task", TASKS)
-@pytest.mark.parametrize("axis", ["ObjectSize", "Distractors", "Mass", "All"])
+#: The physical axes the perturbed-episode sample takes in turn, one per task besides All.
+PHYSICAL_SAMPLE = ("ObjectSize", "Distractors", "Mass")
+
+
+@pytest.mark.parametrize(
+    ("task", "axis"),
+    [(task, axis) for i, task in enumerate(TASKS) for axis in (PHYSICAL_SAMPLE[i % len(PHYSICAL_SAMPLE)], "All")],
+)
 def test_expert_still_solves_perturbed_episodes(task, axis):
-    """A perturbation that makes a task impossible is a benchmark bug (benchmarks/axis_solvability.py: full rates)."""
+    """A perturbation that makes a task impossible is a benchmark bug: a sample here, every task x axis cell in
+    benchmarks/axis_solvability.py (docs/solvability.md)."""
     env = gym.make(f"Arena-{task}-{axis}", obs_mode="state")
     expert = ScriptedExpert(env)
     results = [run_episode(env, expert, seed)[0] for seed in range(200, 203)]
