@@ -11,7 +11,7 @@ from arena.policies import RandomPolicy, ScriptedExpert
 
 from .conftest import TASKS
 
-SAMPLE_SEEDS = range(100, 106)
+SAMPLE_SEEDS = range(100, 105)
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -32,7 +32,7 @@ def test_no_initial_state_is_a_success_and_holding_still_never_becomes_one(task)
     hold[6] = -1.0  # gripper open, as at reset
     for axis in ("None", "All"):
         env = gym.make(f"Arena-{task}-{axis}", obs_mode="state")
-        for seed in range(4):
+        for seed in range(3):
             env.reset(seed=seed)
             for step in range(20):
                 _, _, terminated, _, info = env.step(hold)
@@ -84,13 +84,12 @@ def test_expert_episode_is_deterministic():
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
-#: The physical axes the perturbed-episode sample takes in turn, one per task besides All.
-PHYSICAL_SAMPLE = ("ObjectSize", "Distractors", "Mass")
+#: The axes the perturbed-episode sample takes in turn, one per task (each on a quarter of the tasks).
+PERTURBED_SAMPLE = ("All", "ObjectSize", "Distractors", "Mass")
 
 
 @pytest.mark.parametrize(
-    ("task", "axis"),
-    [(task, axis) for i, task in enumerate(TASKS) for axis in (PHYSICAL_SAMPLE[i % len(PHYSICAL_SAMPLE)], "All")],
+    ("task", "axis"), [(task, PERTURBED_SAMPLE[i % len(PERTURBED_SAMPLE)]) for i, task in enumerate(TASKS)]
 )
 def test_expert_still_solves_perturbed_episodes(task, axis):
     """A perturbation that makes a task impossible is a benchmark bug: a sample here, every task x axis cell in

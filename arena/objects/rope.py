@@ -42,6 +42,7 @@ class Rope(Shape):
 
     kind: ClassVar[str] = "rope"
     printable: ClassVar[bool] = False
+    contact_condim: ClassVar[int] = 3
     unscaled: ClassVar[tuple[str, ...]] = ("links", "max_bend", "stiffness", "damping", "frictionloss")
     length: float = 0.30
     radius: float = 0.008

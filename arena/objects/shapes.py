@@ -76,6 +76,9 @@ class Shape:
     free: ClassVar[bool] = True
     #: Whether the object collides (a target marker is visual-only in simulation and taped down in reality).
     collides: ClassVar[bool] = True
+    #: Contact dimensionality of a free object's geoms: 4 adds torsional friction, so a grasped object does not spin
+    #: between the fingers; a rope's many light links take 3 (cheaper contacts, torsion they do not need).
+    contact_condim: ClassVar[int] = 4
     #: Parameters that are not lengths (counts, angles) and so are not scaled.
     unscaled: ClassVar[tuple[str, ...]] = ()
     #: Whether the print release exports the object as STL; one that cannot be printed (a rope, scattered dirt) says

@@ -120,26 +120,35 @@ def _block(lo: tuple[float, float, float], hi: tuple[float, float, float]) -> So
     return Solid.cube(tuple(b - a for a, b in zip(lo, hi, strict=True))).translate(lo)
 
 
-def hinged_box_parts(shape: HingedBox) -> PrintableObject:
-    """Body with knuckles 1, 3, 5; lid with knuckles 2, 4; a separate pin (see the module docstring)."""
-    solids = object_part_solids(shape.parts())
-    d, w, h, t, lt = (v * MM_PER_M for v in (shape.depth, shape.width, shape.height, shape.wall, shape.lid_thickness))
-    radius, pin = t, t / 2  # knuckle radius = wall; pin radius = half the wall
-    c = KNUCKLE_CLEARANCE_MM
-    ax, az = d / 2, h  # the simulated hinge axis: along y through the back top edge
+#: How far cutters reach past the faces they cut (mm).
+_CUT_MARGIN_MM = 1.0
+
+
+def _split_barrel(
+    body: Solid,
+    lid: Solid,
+    width: float,
+    radius: float,
+    lid_thickness: float,
+    ax: float,
+    az: float,
+    notch_from: float,
+) -> tuple[Solid, Solid, float]:
+    """Split a hinge barrel of ``radius`` along y through (``ax``, ``az``), ``width`` long, into
+    :data:`KNUCKLES` knuckles: the body keeps 1, 3, 5 and is cut back (from x = ``notch_from``) under the lid's, the
+    lid gets 2, 4 and is cut back over the body's, with :data:`KNUCKLE_CLEARANCE_MM` between them; both are bored for
+    a pin of half the radius (snug in the body, free in the lid). Returns the body, the lid and the pin radius (mm)."""
+    c, margin, w, lt = KNUCKLE_CLEARANCE_MM, _CUT_MARGIN_MM, width, lid_thickness
+    pin = radius / 2
     edges = [-w / 2 + k * w / KNUCKLES for k in range(KNUCKLES + 1)]
     spans = [(edges[k], edges[k + 1]) for k in range(KNUCKLES)]
     body_spans, lid_spans = spans[0::2], spans[1::2]
-    margin = 1.0  # cutters reach this far past the faces they cut (mm)
-
-    body = solids["body"]  # already carries the full hinge barrel (shapes.HingedBox); the lid's spans are cut out
-    wall_notches = [
-        _block((ax - t - margin, y0, az - radius - c), (ax + radius + margin, y1, az + radius + margin))
+    notches = [
+        _block((notch_from, y0, az - radius - c), (ax + radius + margin, y1, az + radius + margin))
         for y0, y1 in lid_spans
     ]
-    body = body - union(wall_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_PRESS_CLEARANCE_MM, ax, az)
-
-    lid = union([solids["lid"], *(_barrel(y0 + c, y1 - c, radius, ax, az) for y0, y1 in lid_spans)])
+    body = body - union(notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_PRESS_CLEARANCE_MM, ax, az)
+    lid = union([lid, *(_barrel(y0 + c, y1 - c, radius, ax, az) for y0, y1 in lid_spans)])
     lid_notches = [
         _block(
             (ax - radius - c, max(y0 - c, -w / 2 - margin), az - radius - margin),
@@ -148,7 +157,17 @@ def hinged_box_parts(shape: HingedBox) -> PrintableObject:
         for y0, y1 in body_spans
     ]
     lid = lid - union(lid_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_RUNNING_CLEARANCE_MM, ax, az)
+    return body, lid, pin
 
+
+def hinged_box_parts(shape: HingedBox) -> PrintableObject:
+    """Body with knuckles 1, 3, 5; lid with knuckles 2, 4; a separate pin (see the module docstring)."""
+    solids = object_part_solids(shape.parts())
+    d, w, h, t, lt = (v * MM_PER_M for v in (shape.depth, shape.width, shape.height, shape.wall, shape.lid_thickness))
+    radius, c = t, KNUCKLE_CLEARANCE_MM  # knuckle radius = wall
+    ax, az = d / 2, h  # the simulated hinge axis: along y through the back top edge
+    # the body already carries the full hinge barrel (shapes.HingedBox); the lid's spans are cut out of its back wall
+    body, lid, pin = _split_barrel(solids["body"], solids["lid"], w, radius, lt, ax, az, ax - t - _CUT_MARGIN_MM)
     pin_solid = _d_pin(-w / 2, w / 2, pin, ax, az)
     flat = 2 * pin * math.sin(math.radians(pin_flat_deg()))
     knuckle = f"knuckle radius {radius:.1f} mm, pin radius {pin:.1f} mm"
@@ -333,23 +352,9 @@ def laptop_parts(shape: Laptop) -> PrintableObject:
     d, w, h, r, lt = (
         v * MM_PER_M for v in (shape.depth, shape.width, shape.base_height, shape.barrel, shape.lid_thickness)
     )
-    pin, c, margin = r / 2, KNUCKLE_CLEARANCE_MM, 1.0
+    c = KNUCKLE_CLEARANCE_MM
     ax, az = d / 2, h
-    edges = [-w / 2 + k * w / KNUCKLES for k in range(KNUCKLES + 1)]
-    spans = [(edges[k], edges[k + 1]) for k in range(KNUCKLES)]
-    body_spans, lid_spans = spans[0::2], spans[1::2]
-    notches = [_block((ax - r - c, y0, az - r - c), (ax + r + margin, y1, az + r + margin)) for y0, y1 in lid_spans]
-    press = _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_PRESS_CLEARANCE_MM, ax, az)
-    body = solids["body"] - union(notches) - press
-    lid = union([solids["lid"], *(_barrel(y0 + c, y1 - c, r, ax, az) for y0, y1 in lid_spans)])
-    lid_notches = [
-        _block(
-            (ax - r - c, max(y0 - c, -w / 2 - margin), az - r - margin),
-            (ax + r + margin, min(y1 + c, w / 2 + margin), az + lt + margin),
-        )
-        for y0, y1 in body_spans
-    ]
-    lid = lid - union(lid_notches) - _barrel(-w / 2 - margin, w / 2 + margin, pin + PIN_RUNNING_CLEARANCE_MM, ax, az)
+    body, lid, pin = _split_barrel(solids["body"], solids["lid"], w, r, lt, ax, az, ax - r - c)
     knuckle = f"knuckle radius {r:.1f} mm, pin radius {pin:.2f} mm"
     return PrintableObject(
         parts=(

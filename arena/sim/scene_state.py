@@ -126,6 +126,12 @@ class SceneState:
                 )
                 self.data.mocap_pos[mocap[covered], 2] = _WIPED_Z
 
+    def dirt_positions(self, name: str) -> np.ndarray:
+        """World positions (n x 3) of the specks of the dirt patch ``name`` still on the table."""
+        self.dirt_left(name)  # names the patches on a bad name
+        positions = self.data.mocap_pos[self._specks[name][0]]
+        return positions[positions[:, 2] > _WIPED_Z / 2].copy()
+
     def dirt_left(self, name: str) -> int:
         """How many specks of the dirt patch ``name`` are still on the table."""
         if name not in self._specks:

@@ -41,7 +41,7 @@ SKILL_SIGNATURES: dict[str, Signature] = {
     "nest_cups": Signature(("target", "cups"), ("grip_height", "drop"), objects=("target",)),
     "return_home": Signature(("objects",), ("grip_site", "grip_height", "within"), objects=()),
     "straighten_rope": Signature(("rope", "marks"), ("lift",), objects=("rope", "marks")),
-    "wipe_area": Signature(("tool", "dirt"), ("press", "stroke_overlap"), objects=("tool", "dirt")),
+    "wipe_area": Signature(("tool", "dirt"), ("press", "stroke_overlap", "mop_ups"), objects=("tool", "dirt")),
     "drop_through": Signature(
         ("object", "ring", "site"), ("height", "tolerance", "approach"), objects=("object", "ring")
     ),

@@ -10,7 +10,9 @@ import numpy as np
 from arena.policies.motion import CLOSE, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
 
 
-def wipe_area(ctx: SkillContext, tool: str, dirt: str, press: float = 0.0005, stroke_overlap: float = 0.25) -> SkillGen:
+def wipe_area(
+    ctx: SkillContext, tool: str, dirt: str, press: float = 0.0005, stroke_overlap: float = 0.25, mop_ups: int = 4
+) -> SkillGen:
     """Pick the sponge ``tool``, slide it onto the dirt patch ``dirt`` and wipe the patch in overlapping strokes.
 
     The sponge is grasped low across its width and turned so its long side (along the finger pads) lies along the
@@ -18,7 +20,8 @@ def wipe_area(ctx: SkillContext, tool: str, dirt: str, press: float = 0.0005, st
     back and forth, each row shifted along its y axis by the swath less ``stroke_overlap`` of it, from one side of
     the outline to the other and past each end. The hand keeps the sponge's face ``press`` metres into the desk
     (closed-loop on the sponge, so one that slid in the grip still wipes) and keeps holding it at the end (the task
-    counts only while the sponge is held).
+    counts only while the sponge is held). Specks the strokes missed are then wiped one by one, nearest first, up
+    to ``mop_ups`` of them.
     """
     from arena.policies.expert import pick  # the expert imports this module
 
@@ -63,6 +66,13 @@ def wipe_area(ctx: SkillContext, tool: str, dirt: str, press: float = 0.0005, st
             goal = center + x * along + y * across
             yield from _slide(ctx, tool, goal, quat, press)
         direction = -direction
+    for _ in range(mop_ups):  # a speck the strokes missed (the sponge slid in the grip): wipe over it directly
+        left = state.dirt_positions(dirt)
+        if not len(left):
+            break
+        bottom = state.site_pos(tool, "bottom")
+        nearest = left[np.argmin(np.linalg.norm(left[:, :2] - bottom[:2], axis=1))]
+        yield from _slide(ctx, tool, np.array([nearest[0], nearest[1], 0.0]), quat, press)
     tcp, _ = ctx.tcp()
     yield from ctx.move(tcp + [0, 0, 0.06], quat, CLOSE, tol=0.01, speed=0.02)
 
