@@ -38,6 +38,17 @@ def yaw_of(quat: np.ndarray) -> float:
     return float(np.arctan2(x_axis[1], x_axis[0]))
 
 
+def wrap_angle(angle: float) -> float:
+    """``angle`` (radians) wrapped into [-pi, pi)."""
+    return float((angle + np.pi) % (2 * np.pi) - np.pi)
+
+
+def horizontal_unit(vector: np.ndarray) -> np.ndarray:
+    """The unit vector along ``vector``'s projection on the table (z dropped)."""
+    flat = np.array([vector[0], vector[1], 0.0])
+    return flat / max(float(np.linalg.norm(flat)), 1e-9)
+
+
 def nearest_symmetric_yaw(yaw: float, reference: float, period: float = np.pi / 2) -> float:
     """The yaw equivalent to ``yaw`` modulo ``period`` that is closest to ``reference``."""
     return reference + (yaw - reference + period / 2) % period - period / 2

@@ -126,17 +126,20 @@ class SceneState:
                 )
                 self.data.mocap_pos[mocap[covered], 2] = _WIPED_Z
 
+    def _speck_positions(self, name: str) -> np.ndarray:
+        """World positions of every speck of the dirt patch ``name``, wiped ones (under the table) included."""
+        if name not in self._specks:
+            raise UnknownNameError(f"object {name!r} is not a dirt patch; dirt patches: {sorted(self._specks)}")
+        return self.data.mocap_pos[self._specks[name][0]]
+
     def dirt_positions(self, name: str) -> np.ndarray:
         """World positions (n x 3) of the specks of the dirt patch ``name`` still on the table."""
-        self.dirt_left(name)  # names the patches on a bad name
-        positions = self.data.mocap_pos[self._specks[name][0]]
+        positions = self._speck_positions(name)
         return positions[positions[:, 2] > _WIPED_Z / 2].copy()
 
     def dirt_left(self, name: str) -> int:
         """How many specks of the dirt patch ``name`` are still on the table."""
-        if name not in self._specks:
-            raise UnknownNameError(f"object {name!r} is not a dirt patch; dirt patches: {sorted(self._specks)}")
-        return int(np.count_nonzero(self.data.mocap_pos[self._specks[name][0], 2] > _WIPED_Z / 2))
+        return int(np.count_nonzero(self._speck_positions(name)[:, 2] > _WIPED_Z / 2))
 
     def mark_step(self) -> None:
         """Remember every site's position: :meth:`previous_site_pos` answers with it until the next mark.

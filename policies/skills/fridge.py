@@ -7,12 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from arena.geometry import mat_to_quat, quat_from_yaw, quat_mul, quat_to_mat
-from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen
-
-
-def _flat(vector: np.ndarray) -> np.ndarray:
-    out = np.array([vector[0], vector[1], 0.0])
-    return out / max(float(np.linalg.norm(out)), 1e-9)
+from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, horizontal_unit
 
 
 def _pitched_quat(inward: np.ndarray, pitch: float) -> np.ndarray:
@@ -42,7 +37,7 @@ def fill_at_dispenser(
     state = ctx.state
     # -- grasp the handle from behind
     _, cup_quat = state.object_pose(cup)
-    inward = _flat(quat_to_mat(cup_quat)[:, 0])
+    inward = horizontal_unit(quat_to_mat(cup_quat)[:, 0])
     quat = _pitched_quat(inward, pitch)
     approach = quat_to_mat(quat)[:, 2]
     handle = state.site_pos(cup, "handle")
@@ -61,9 +56,9 @@ def fill_at_dispenser(
 
     # -- turn the mug's handle out of the niche and bring the mug in front of the opening
     _, fridge_quat = state.object_pose(fridge)
-    into = _flat(quat_to_mat(fridge_quat)[:, 0])
+    into = horizontal_unit(quat_to_mat(fridge_quat)[:, 0])
     _, cup_quat = state.object_pose(cup)
-    mug_x = _flat(quat_to_mat(cup_quat)[:, 0])
+    mug_x = horizontal_unit(quat_to_mat(cup_quat)[:, 0])
     turn = float(np.arctan2(mug_x[0] * into[1] - mug_x[1] * into[0], mug_x @ into))
     _, tcp_quat = ctx.tcp()
     quat = quat_mul(quat_from_yaw(turn), tcp_quat)

@@ -7,16 +7,12 @@ from collections.abc import Callable
 import numpy as np
 
 from arena.geometry import quat_to_mat
-from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, yaw_of
+from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, wrap_angle, yaw_of
 
 #: Height of the tool centre point above the fingertips' lower edge (metres; arena/robot/panda.xml).
 TCP_ABOVE_FINGERTIPS = 0.0085
 #: How far the closed fingers' front faces reach ahead of the tool centre point (half a finger pad, metres).
 FINGER_FRONT = 0.0095
-
-
-def _wrap(angle: float) -> float:
-    return float((angle + np.pi) % (2 * np.pi) - np.pi)
 
 
 def put_in_safe(
@@ -45,10 +41,10 @@ def put_in_safe(
     # -- which end: the bundle's long axis (object x) must end up along ``inward``, the grasped end at the rear
     _, notes_quat = state.object_pose(object)
     notes_yaw = yaw_of(notes_quat)
-    turns = {"end_front": _wrap(inward_yaw - notes_yaw), "end_back": _wrap(inward_yaw - notes_yaw - np.pi)}
+    turns = {"end_front": wrap_angle(inward_yaw - notes_yaw), "end_back": wrap_angle(inward_yaw - notes_yaw - np.pi)}
     end = min(turns, key=lambda k: abs(turns[k]))
     turn = turns[end]
-    grasp_yaw = min((_wrap(notes_yaw), _wrap(notes_yaw + np.pi)), key=lambda g: abs(g) + abs(g + turn))
+    grasp_yaw = min((wrap_angle(notes_yaw), wrap_angle(notes_yaw + np.pi)), key=lambda g: abs(g) + abs(g + turn))
     quat = down_quat(grasp_yaw)
 
     # -- pick

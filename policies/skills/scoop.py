@@ -7,12 +7,16 @@ from collections.abc import Callable
 import numpy as np
 
 from arena.geometry import axis_angle_to_quat, quat_mul
-from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, nearest_symmetric_yaw, yaw_of
-
-
-def _flat(vector: np.ndarray) -> np.ndarray:
-    out = np.array([vector[0], vector[1], 0.0])
-    return out / max(float(np.linalg.norm(out)), 1e-9)
+from arena.policies.motion import (
+    CLOSE,
+    OPEN,
+    SkillContext,
+    SkillGen,
+    down_quat,
+    horizontal_unit,
+    nearest_symmetric_yaw,
+    yaw_of,
+)
 
 
 def scoop(
@@ -96,7 +100,7 @@ def scoop(
     # -- lift, tipping the blade up (rotation about the spatula's y axis, which the fingers close along)
     tcp, _ = ctx.tcp()
     _, tool_quat = state.object_pose(tool)
-    tool_y = _flat(np.cross([0.0, 0.0, 1.0], along))
+    tool_y = horizontal_unit(np.cross([0.0, 0.0, 1.0], along))
     # tip the blade up at once (while the hand rises enough for the handle's end to clear the table), so the cube,
     # wherever it boarded, slides back down the slick blade against the handle; then lift the rest of the way
     tipped = quat_mul(axis_angle_to_quat(-tilt * tool_y), quat)

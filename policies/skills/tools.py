@@ -7,20 +7,11 @@ from collections.abc import Callable
 import mujoco
 import numpy as np
 
-from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, yaw_of
-
-
-def _wrap(angle: float) -> float:
-    return float((angle + np.pi) % (2 * np.pi) - np.pi)
+from arena.policies.motion import CLOSE, OPEN, SkillContext, SkillGen, down_quat, horizontal_unit, wrap_angle, yaw_of
 
 
 def _heading(vector: np.ndarray) -> float:
     return float(np.arctan2(vector[1], vector[0]))
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    flat = np.array([vector[0], vector[1], 0.0])
-    return flat / max(float(np.linalg.norm(flat)), 1e-9)
 
 
 def _half_extent(ctx: SkillContext, obj: str, direction: np.ndarray) -> float:
@@ -90,9 +81,9 @@ def tool_push(
     tool_yaw = yaw_of(tool_quat)
     face_dir = _heading(state.site_pos(tool, normal) - state.site_pos(tool, face))
     push_dir = _heading(state.site_pos(target, target_site) - state.site_pos(object, "center"))
-    turn = _wrap(push_dir - face_dir)
-    hand_yaw = min((tool_yaw, tool_yaw + np.pi), key=lambda yaw: abs(_wrap(yaw + turn)))
-    hand_yaw = _wrap(hand_yaw)
+    turn = wrap_angle(push_dir - face_dir)
+    hand_yaw = min((tool_yaw, tool_yaw + np.pi), key=lambda yaw: abs(wrap_angle(yaw + turn)))
+    hand_yaw = wrap_angle(hand_yaw)
     quat = down_quat(hand_yaw)
     grasp = grip_point.copy()
     grasp[2] = max(grasp[2], 0.014)
@@ -108,10 +99,10 @@ def tool_push(
         """Where the face site should be (world) and the hand's offset from it, for a hand turned ``turn_now``."""
         center = state.site_pos(object, "center")
         goal = state.site_pos(target, target_site)
-        direction = _unit(goal - center)
+        direction = horizontal_unit(goal - center)
         point = center - direction * (_half_extent(ctx, object, direction) + clearance)
         if along is not None:
-            side = _rotate(_unit(state.site_pos(tool, along) - state.site_pos(tool, face)), turn_now)
+            side = _rotate(horizontal_unit(state.site_pos(tool, along) - state.site_pos(tool, face)), turn_now)
             point -= side * (_half_extent(ctx, object, side) + gap)
         return point, ctx.offset_after_turn(tool, face, turn_now)
 
@@ -121,29 +112,25 @@ def tool_push(
     yield from ctx.move([tcp[0], tcp[1], carry_z], quat, CLOSE, tol=0.006, speed=0.02)
     face_now = _heading(state.site_pos(tool, normal) - state.site_pos(tool, face))
     push_dir = _heading(state.site_pos(target, target_site) - state.site_pos(object, "center"))
-    turn = _wrap(push_dir - face_now)
-    hand_yaw = _wrap(hand_yaw + turn)
+    turn = wrap_angle(push_dir - face_now)
+    hand_yaw = wrap_angle(hand_yaw + turn)
     quat = down_quat(hand_yaw)
     tcp, _ = ctx.tcp()
     # turn in place first (the stick swings round the hand), then carry it over
     yield from ctx.move([tcp[0], tcp[1], carry_z], quat, CLOSE, tol=0.01, speed=0.02, max_steps=60)
-    for _ in range(100):
-        point, offset = face_goal(0.0, gap + 0.02)
-        goal = point + offset
-        goal[2] = carry_z
-        tcp, _ = ctx.tcp()
-        if np.linalg.norm(goal - tcp) < 0.006:
-            break
-        yield ctx.delta_toward(goal, quat, 0.03, CLOSE)
-    # lower the stick beside / behind the object
-    for _ in range(60):
-        point, offset = face_goal(0.0, gap)
-        goal = point + offset
-        goal[2] = work_z
-        tcp, _ = ctx.tcp()
-        if np.linalg.norm(goal - tcp) < 0.004:
-            break
-        yield ctx.delta_toward(goal, quat, 0.015, CLOSE)
+
+    def bring_face(clearance: float, height: float, speed: float, tol: float, steps: int) -> SkillGen:
+        """Move the hand so the face sits ``clearance`` behind the object (re-aimed every step), at ``height``."""
+        for _ in range(steps):
+            point, offset = face_goal(0.0, clearance)
+            goal = point + offset
+            goal[2] = height
+            if np.linalg.norm(goal - ctx.tcp()[0]) < tol:
+                return
+            yield ctx.delta_toward(goal, quat, speed, CLOSE)
+
+    yield from bring_face(gap + 0.02, carry_z, speed=0.03, tol=0.006, steps=100)
+    yield from bring_face(gap, work_z, speed=0.015, tol=0.004, steps=60)  # lower it beside / behind the object
 
     # --- shove
     pushed = 0
@@ -163,15 +150,15 @@ def tool_push(
     else:
         # Shot: re-aim the face at the line from the ball to the target every step and keep it pressed on the ball
         # (one shoved by a blow rolls off wherever the blow sent it).
-        stop_dir = _unit(state.site_pos(target, target_site) - state.site_pos(object, "center"))
+        stop_dir = horizontal_unit(state.site_pos(target, target_site) - state.site_pos(object, "center"))
         for _ in range(400):
             center = state.site_pos(object, "center")
             if (center - state.site_pos(target, until_site))[:2] @ stop_dir[:2] > 0:
                 break
-            direction = _unit(state.site_pos(target, target_site) - center)
+            direction = horizontal_unit(state.site_pos(target, target_site) - center)
             face_now = _heading(state.site_pos(tool, normal) - state.site_pos(tool, face))
-            turn = float(np.clip(_wrap(_heading(direction) - face_now), -0.04, 0.04))
-            hand_yaw = _wrap(hand_yaw + turn)
+            turn = float(np.clip(wrap_angle(_heading(direction) - face_now), -0.04, 0.04))
+            hand_yaw = wrap_angle(hand_yaw + turn)
             quat = down_quat(hand_yaw)
             point, offset = face_goal(turn, 0.0)
             goal = point + direction * 0.008 + offset
