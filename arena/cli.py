@@ -1,4 +1,4 @@
-"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models.
+"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train.
 
 Every user-facing error is one line on stderr, ``arena <command>: <what was wrong and what is allowed>``, with
 exit code 2: argument errors, Arena's own errors (:class:`~arena.errors.ArenaError`) and file-system errors on the
@@ -154,12 +154,11 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     import imageio.v2 as imageio
 
     import arena
-    from arena.eval.policies import build_policy, declared_obs_mode, resolve_policy
+    from arena.eval.policies import build_policy, env_kwargs, resolve_policy
     from arena.eval.runner import run_episode
 
     video = output_file(args.video, (".mp4",)) if args.video else None
-    obs_mode = declared_obs_mode(resolve_policy(args.policy))
-    env = arena.make(f"Arena-{args.task}", obs_mode=obs_mode)
+    env = arena.make(f"Arena-{args.task}", **env_kwargs(resolve_policy(args.policy)))
     try:
         policy = build_policy(args.policy, env)
         camera = args.camera or env.unwrapped.task.video_camera
@@ -173,6 +172,38 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     summary["instruction"] = outcome["episode_config"].instruction
     print(json.dumps(summary))
     return 0 if outcome["error"] is None else 1
+
+
+def cmd_demos(args: argparse.Namespace) -> int:
+    from arena.data.demos import dataset_hash, record_demos
+
+    out = output_folder(args.out)
+    try:
+        folder = record_demos(
+            args.tasks, args.axes, args.episodes, out, cameras=args.cameras, image_size=args.size, workers=args.workers
+        )
+    except KeyboardInterrupt:
+        print(f"interrupted: recorded episodes are staged in {out}; run the same command to resume")
+        return 130
+    print(f"{folder}: LeRobot v3.0 dataset, sha256 {dataset_hash(folder)}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        from arena.policies.learned.training import train
+    except ImportError as error:
+        raise UsageError(
+            f"arena train needs the learning extra ({error.name} is missing): "
+            "pip install torch==2.13.0 && pip install -e '.[learning]'"
+        ) from None
+    folder = train(
+        args.policy, args.data, args.out, tasks=args.tasks, steps=args.steps, device=args.device,
+        cameras=args.cameras, chunk=args.chunk, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
+        workers=args.workers, threads=args.threads,
+    )  # fmt: skip
+    print(f"{folder}: checkpoint ({args.policy}); evaluate with arena eval --policy checkpoint:{folder}")
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -307,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollout", help="play one episode with a policy, optionally recording a video")
     p.add_argument("--task", type=task_choice, required=True)
     p.add_argument("--seed", type=_non_negative_int, default=0)
-    p.add_argument("--policy", default="expert", help="expert, random or module:factory")
+    p.add_argument("--policy", default="expert", help="expert, random, checkpoint:<folder or name>, module:factory")
     p.add_argument("--video", help="write an mp4 of the episode here")
     p.add_argument("--camera", type=_choice("camera", CAMERAS), default=None, help="default: the task's video camera")
     p.set_defaults(func=cmd_rollout)
@@ -318,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Runs the protocol episodes of a task x axis grid and appends one JSON line per episode to "
         "OUT/results.jsonl; rerunning the same command resumes. Writes OUT/report.md and OUT/report.html.",
     )
-    p.add_argument("--policy", default="expert", help="expert, random or an entry point module:factory")
+    p.add_argument(
+        "--policy", default="expert", help="expert, random, checkpoint:<folder or shipped name> or module:factory"
+    )
     p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks), help="comma-separated (default: all)")
     p.add_argument(
         "--axes", type=_names("axis", AXIS_NAMES), default=list(AXIS_NAMES), help="comma-separated (default: all)"
@@ -338,6 +371,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--video", type=_video, default=0, help="record the first N episodes of each cell, or 'failures'")
     p.add_argument("--out", default="arena-results")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "demos",
+        help="record scripted-expert demonstrations as a LeRobot v3.0 dataset (resumable)",
+        description="Records EPISODES successful expert episodes per task x axis into OUT as a LeRobot v3.0 dataset "
+        "(parquet + one MP4 per camera; every episode's EpisodeConfig in meta/episodes). Failed expert seeds are "
+        "logged and skipped; perturbed demos use the train texture split only. Rerunning resumes.",
+    )
+    p.add_argument("--tasks", type=_names("task", tasks), default=list(tasks), help="comma-separated (default: all)")
+    p.add_argument("--axes", type=_names("axis", AXIS_NAMES), default=["None"], help="comma-separated (default: None)")
+    p.add_argument("--episodes", type=_positive_int, default=100, help="successful episodes per task x axis")
+    p.add_argument("--cameras", type=_names("camera", CAMERAS), default=["front", "wrist"])
+    p.add_argument("--size", type=_positive_int, default=128, help="image side in pixels (even)")
+    p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1, help="0 = in this process")
+    p.add_argument("--out", required=True, help="dataset folder")
+    p.set_defaults(func=cmd_demos)
+
+    p = sub.add_parser(
+        "train",
+        help="train a vla or bc policy on a demonstration dataset; writes a checkpoint folder",
+        description="Fits a policy to an arena demos dataset and writes OUT/model.safetensors + OUT/config.json. "
+        "vla: one multi-task language-conditioned policy over frozen EfficientNet-Lite0 / MiniLM features. "
+        "bc: a per-task CNN trained from scratch (give one task). Needs the learning extra.",
+    )
+    p.add_argument("--policy", type=_choice("policy kind", ("vla", "bc")), required=True)
+    p.add_argument("--data", required=True, help="an arena demos dataset folder")
+    p.add_argument("--tasks", type=_names("task", tasks), default=None, help="comma-separated (default: all in data)")
+    p.add_argument("--steps", type=_positive_int, default=10_000)
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--cameras", type=_names("camera", CAMERAS), default=None, help="default: every camera in data")
+    p.add_argument("--chunk", type=_positive_int, default=10, help="actions predicted per step (action chunk)")
+    p.add_argument("--batch-size", type=_positive_int, default=64)
+    p.add_argument("--lr", type=_positive_float, default=3e-4)
+    p.add_argument("--seed", type=_non_negative_int, default=0)
+    p.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1, help="processes encoding frames")
+    p.add_argument("--threads", type=_positive_int, default=None, help="torch threads (default: torch's choice)")
+    p.add_argument("--out", required=True, help="checkpoint folder")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(
         "print-models",

@@ -140,6 +140,8 @@ class ArenaEnv(gym.Env):
         self.expert_plan: list[Mapping[str, Any]] = []
         self._camera_ids: dict[str, int] = {}
         self._steps = 0
+        self._hold_images = False
+        self._last_images: dict[str, np.ndarray] = {}
 
     # The simulation's parts, rebound whenever a spec-stage perturbation recompiles the scene.
     @property
@@ -240,8 +242,18 @@ class ArenaEnv(gym.Env):
         joints, gap = self.sim.arm_state()
         return np.concatenate([tcp_pos, tcp_quat, [gap], joints]).astype(np.float32)
 
+    def hold_images(self, held: bool) -> None:
+        """While held, steps return the last rendered camera images instead of rendering new ones.
+
+        The harness holds them while it executes the first actions of an action chunk, whose observations no policy
+        looks at: rendering is most of a CPU step's cost. Physics, state and success are unaffected.
+        """
+        self._hold_images = bool(held)
+
     def _observation(self) -> dict[str, Any]:
         obs: dict[str, Any] = {"state": self.state_vector(), "instruction": self.episode_config.instruction}
+        if self._hold_images and self._last_images and self._steps > 0:
+            return obs | self._last_images
         renderer, data = self.sim.renderer, self.data
         for camera, camera_id in self._camera_ids.items():
             if self.obs_mode in ("rgb", "rgbd"):
@@ -250,6 +262,7 @@ class ArenaEnv(gym.Env):
                 obs[f"depth/{camera}"] = renderer.depth(data, camera_id)
             if self.segmentation:
                 obs[f"segmentation/{camera}"] = renderer.segmentation(data, camera_id)
+        self._last_images = {k: v for k, v in obs.items() if k not in ("state", "instruction")}
         return obs
 
     def _info(self, success: bool, sim_unstable: bool = False, control_steps: int = 0) -> dict[str, Any]:

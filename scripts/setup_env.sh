@@ -30,6 +30,10 @@ fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
+case ",$extras," in
+  # The CPU build of torch first: pip would otherwise resolve the learning extra's torch range to a CUDA build.
+  *,learning,*) .venv/bin/python -m pip install -q "torch==${ARENA_TORCH_VERSION:-2.13.0}" ;;
+esac
 if [ -n "$extras" ]; then
   .venv/bin/python -m pip install -q -e ".[$extras]"
 else

@@ -29,3 +29,18 @@ def make_env():
     yield factory
     for env in envs:
         env.close()
+
+
+#: The small demonstration dataset the dataset and learned-policy tests share: one short task, two episodes, the two
+#: cameras the shipped policy uses, at 64 px.
+SMALL_DEMOS = {"tasks": ["CloseLaptopLid"], "axes": ["None"], "episodes": 2, "cameras": ("front", "wrist"),
+               "image_size": 64}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def small_demos(tmp_path_factory):
+    """A recorded LeRobot v3.0 dataset (recorded once per test session, in this process)."""
+    from arena.data.demos import record_demos
+
+    out = tmp_path_factory.mktemp("demos") / "small"
+    return record_demos(out=out, workers=0, progress=False, **SMALL_DEMOS)

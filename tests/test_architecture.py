@@ -16,7 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Package folders and the import name they install as.
 PACKAGES = {"arena": ROOT / "arena", "arena.policies": ROOT / "policies"}
 #: Heavy optional dependencies: each may be imported by one module only, and only inside a function.
-HEAVY = ("torch", "ray", "rclpy", "websockets", "lerobot")
+HEAVY = ("ray", "rclpy", "websockets", "lerobot")
+#: Heavy dependencies that a whole package is built on: only its modules import them (not its ``__init__``), and
+#: modules outside it import those modules only inside functions.
+HEAVY_PACKAGES = {"torch": "arena.policies.learned", "safetensors": "arena.policies.learned"}
+#: Modules of those packages that must stay free of the dependency (they are read before deciding to load it).
+LIGHT_MODULES = ("arena.policies.learned", "arena.policies.learned.config", "arena.policies.learned.factory")
 
 #: Layers, lowest first: a module may import its own layer and those listed for it.
 LAYERS: dict[str, set[str]] = {
@@ -26,9 +31,10 @@ LAYERS: dict[str, set[str]] = {
     "sim": {"ground", "objects", "spec"},
     "env": {"ground", "objects", "spec", "sim"},
     "eval": {"ground", "spec", "env"},
+    "data": {"ground", "spec", "env", "eval"},
     "printing": {"ground", "objects", "spec", "sim"},
-    "policies": {"ground", "objects", "spec", "sim", "env", "eval"},
-    "cli": {"ground", "objects", "spec", "sim", "env", "eval", "printing"},
+    "policies": {"ground", "objects", "spec", "sim", "env", "eval", "data"},
+    "cli": {"ground", "objects", "spec", "sim", "env", "eval", "data", "printing", "policies"},
 }
 
 
@@ -44,9 +50,8 @@ def layer_of(module: str) -> str:
         return "sim"
     if second in ("env", "registration"):
         return "env"
-    return {"objects": "objects", "spec": "spec", "eval": "eval", "printing": "printing", "policies": "policies"}.get(
-        second, "cli" if second == "cli" else "unknown"
-    )
+    layers = {"objects": "objects", "spec": "spec", "eval": "eval", "data": "data", "printing": "printing"}
+    return (layers | {"policies": "policies"}).get(second, "cli" if second == "cli" else "unknown")
 
 
 def all_modules() -> dict[str, Path]:
@@ -218,3 +223,30 @@ def test_heavy_optional_dependencies_are_imported_lazily_by_one_module(dependenc
     for module in importers:
         at_top = {t.split(".")[0] for t in imports_of(module, top_level_only=True)}
         assert dependency not in at_top, f"{module} imports {dependency} at module level; import it inside a function"
+
+
+@pytest.mark.parametrize("dependency", sorted(HEAVY_PACKAGES))
+def test_package_sized_dependencies_stay_inside_their_package(dependency):
+    package = HEAVY_PACKAGES[dependency]
+    importers = {m for m in MODULES if any(t.split(".")[0] == dependency for t in imports_of(m))}
+    outside = sorted(m for m in importers if not m.startswith(package + "."))
+    assert not outside, f"{dependency} is imported outside {package}: {outside}"
+    light = sorted(m for m in importers if m in LIGHT_MODULES)
+    assert not light, f"{light} must load without {dependency}"
+    heavy_modules = importers | {m for m in MODULES if m.startswith(package + ".") and m not in LIGHT_MODULES}
+    for module in MODULES:
+        if module.startswith(package):
+            continue
+        at_top = imports_of(module, top_level_only=True) & heavy_modules
+        assert not at_top, f"{module} imports {sorted(at_top)} at module level; import it inside a function"
+
+
+def test_reading_a_checkpoint_config_loads_no_torch():
+    code = """
+        import sys
+        from arena.policies.learned.config import shipped_checkpoints
+        from arena.policies.learned.factory import CheckpointFactory
+        import arena.policies
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "safetensors")))
+    """
+    assert _fresh(code).strip() == "[]"

@@ -10,7 +10,7 @@ import gymnasium as gym
 from tqdm import tqdm
 
 from arena.errors import ArenaError
-from arena.eval.policies import build_policy, declared_obs_mode, resolve_policy
+from arena.eval.policies import build_policy, env_kwargs, resolve_policy
 from arena.eval.protocol import EpisodeKey, episode_grid
 from arena.eval.results import RESULTS_FILE, ResultsWriter, result_key
 from arena.eval.runner import EpisodeRunner, RunSettings, run_episode
@@ -28,19 +28,20 @@ def applicable_grid(tasks: list[str], axes: list[str], episodes: int, policy: st
     return [k for k in episode_grid(tasks, axes, episodes, policy) if axis_applies(k.axis, load_task(k.task))]
 
 
-def check_policy(policy_name: str, task: str, obs_mode: str | None = None) -> str:
-    """Load and build the policy once on ``task`` before any worker starts; return the observation mode to use.
+def check_policy(policy_name: str, task: str, obs_mode: str | None = None) -> dict[str, Any]:
+    """Load and build the policy once on ``task`` before any worker starts; return the env settings it needs
+    (observation mode, and the cameras and image size where the policy declares them).
 
     An unknown name, an entry point that does not import or a factory that fails (a checkpoint that does not
     load, a server that does not answer) raises one :class:`~arena.errors.ArenaError` before anything is recorded.
     """
-    mode = obs_mode or declared_obs_mode(resolve_policy(policy_name))
-    env = gym.make(env_id(task), obs_mode=mode)
+    kwargs = env_kwargs(resolve_policy(policy_name), obs_mode)
+    env = gym.make(env_id(task), **kwargs)
     try:
         build_policy(policy_name, env)
     finally:
         env.close()
-    return mode
+    return kwargs
 
 
 def _check_resumable(writer: ResultsWriter, policy: str) -> None:
@@ -95,13 +96,11 @@ def evaluate(
             f"nothing to evaluate: no axis of {', '.join(axes) or '(none)'} applies to {', '.join(tasks) or '(none)'}; "
             "see arena tasks -v for each task's axes"
         )
-    obs_mode = check_policy(policy_name, tasks[0], obs_mode)
+    env_settings = check_policy(policy_name, tasks[0], obs_mode)
     writer = ResultsWriter(out_dir / RESULTS_FILE)
     _check_resumable(writer, policy_name)
     keys = writer.pending(grid)
-    settings = RunSettings(
-        policy=policy_name, out_dir=str(out_dir), obs_mode=obs_mode, max_steps=max_steps, video=videos
-    )
+    settings = RunSettings(policy=policy_name, out_dir=str(out_dir), max_steps=max_steps, video=videos, **env_settings)
     bar = tqdm(total=len(keys), disable=not progress, unit="ep", desc=f"{policy_name}", dynamic_ncols=True)
     tally = {"done": 0, "success": 0, "start": time.perf_counter()}
 

@@ -1,9 +1,11 @@
 """Finding a policy by name without importing the policies package up front.
 
-A policy name is a built-in (``expert``, ``random``) or an entry point ``package.module:factory``. A factory is
-called with the gymnasium env the policy acts in and returns an object with ``reset(instruction, seed)`` and
-``act(observation)`` (see ``arena.policies.Policy``). It may declare ``obs_mode`` (``state``, ``rgb`` or
-``rgbd``, default ``rgb``): the harness builds envs with the observations the policy says it needs.
+A policy name is a built-in (``expert``, ``random``), ``checkpoint:<folder or shipped name>`` (a trained
+``vla``/``bc`` checkpoint, which declares its cameras and image size) or an entry point ``package.module:factory``.
+A factory is called with the gymnasium env the policy acts in and returns an object with
+``reset(instruction, seed)`` and ``act(observation)`` (see ``arena.policies.Policy``). It may declare ``obs_mode``
+(``state``, ``rgb`` or ``rgbd``, default ``rgb``), ``cameras`` and ``image_size``: the harness builds envs with the
+observations the policy says it needs.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ BUILTIN_POLICIES: dict[str, str] = {
     "expert": "arena.policies.expert:ScriptedExpert",
     "random": "arena.policies.random_policy:RandomPolicy",
 }
+#: Policies given as ``checkpoint:<folder or shipped name>`` are built by this factory class.
+CHECKPOINT_PREFIX = "checkpoint:"
+CHECKPOINT_FACTORY = "arena.policies.learned.factory:CheckpointFactory"
 OBS_MODES: tuple[str, ...] = ("state", "rgb", "rgbd")
 DEFAULT_OBS_MODE = "rgb"
 
@@ -29,10 +34,14 @@ class PolicyLoadError(ArenaError, ValueError):
 
 def resolve_policy(name: str) -> Callable[[Any], Any]:
     """The factory a policy name stands for; one-line errors for unknown names and broken entry points."""
+    if name.startswith(CHECKPOINT_PREFIX):
+        checkpoint_factory = resolve_policy(CHECKPOINT_FACTORY)
+        return checkpoint_factory(name[len(CHECKPOINT_PREFIX) :])
     target = BUILTIN_POLICIES.get(name, name)
     if ":" not in target:
         raise UnknownNameError(
-            f"unknown policy {name!r}; valid: {', '.join(BUILTIN_POLICIES)} or an entry point 'package.module:factory'"
+            f"unknown policy {name!r}; valid: {', '.join(BUILTIN_POLICIES)}, checkpoint:<folder or shipped name> "
+            "or an entry point 'package.module:factory'"
         )
     module_name, _, attribute = target.partition(":")
     try:
@@ -56,6 +65,16 @@ def declared_obs_mode(factory: Callable[[Any], Any]) -> str:
     if mode not in OBS_MODES:
         raise PolicyLoadError(f"policy factory {factory!r} declares obs_mode {mode!r}; valid: {', '.join(OBS_MODES)}")
     return mode
+
+
+def env_kwargs(factory: Callable[[Any], Any], obs_mode: str | None = None) -> dict[str, Any]:
+    """What the envs a policy acts in must render: its ``obs_mode`` and, where it declares them, ``cameras`` and
+    ``image_size`` (a trained checkpoint sees exactly the cameras it was trained on)."""
+    kwargs: dict[str, Any] = {"obs_mode": obs_mode or declared_obs_mode(factory)}
+    for name in ("cameras", "image_size"):
+        if getattr(factory, name, None):
+            kwargs[name] = getattr(factory, name)
+    return kwargs
 
 
 def build_policy(name: str, env: Any) -> Any:

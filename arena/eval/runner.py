@@ -47,6 +47,7 @@ def run_episode(
             frames.append(env.unwrapped.render_camera(frame_camera))
 
     capture()
+    hold = getattr(env.unwrapped, "hold_images", lambda held: None)
     limit = max_steps or env.unwrapped.max_episode_steps
     steps, success, error = 0, False, None
     try:
@@ -56,7 +57,9 @@ def run_episode(
             actions = np.asarray(policy.act(obs), dtype=np.float64)
             chunk = actions if actions.ndim == 2 else actions[None]
             done = False
-            for action in chunk:
+            for position, action in enumerate(chunk):
+                # The policy looks only after the chunk's last action: the steps before it skip rendering.
+                hold(position < len(chunk) - 1)
                 obs, _, terminated, truncated, info = env.step(action)
                 steps += 1
                 capture()
@@ -70,6 +73,8 @@ def run_episode(
                 break
     except Exception as exc:  # a failing policy is data, not a crash
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    finally:
+        hold(False)
     return {"success": success, "steps": steps, "error": error, "episode_config": config}, frames
 
 
