@@ -195,3 +195,12 @@ def test_a_killed_recording_resumes_to_the_same_dataset(tmp_path, small_demos):
     # attempt once (attempts 0 and 1, the first of them from before the kill).
     assert dataset_hash(out) == dataset_hash(small_demos)
     assert [e["arena/attempt"] for e in LeRobotDataset(out).episodes] == [0, 1]
+
+
+def test_the_dataset_hash_ignores_the_feature_cache(small_demos):
+    before = dataset_hash(small_demos)
+    cache = small_demos / ".arena-cache" / "probe.npy"
+    cache.parent.mkdir(exist_ok=True)
+    cache.write_bytes(b"features")
+    assert dataset_hash(small_demos) == before
+    cache.unlink()

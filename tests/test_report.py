@@ -78,3 +78,12 @@ def test_writing_a_report_leaves_the_callers_matplotlib_backend_alone(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "svg"
     assert (tmp_path / "out" / "report.html").exists()
+
+
+def test_the_report_reads_changes_against_the_colosseums_published_shape(tmp_path):
+    path = tmp_path / "results.jsonl"
+    rows = _records("vla", {("StackBlocks", "None"): (8, 10), ("StackBlocks", "All"): (1, 10)})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = write_report([path], tmp_path / "out").read_text()
+    # All: 0.1 vs 0.8 -> -88%, against THE COLOSSEUM's at least -75% and the paper's PerAct -79%, RVT -85%
+    assert "| All | ≤ -75% | PerAct -79%, RVT -85% | -88% |" in report

@@ -392,10 +392,12 @@ def assemble(out: Path, request: DemoRequest, cells: Sequence[tuple[str, str]]) 
 
 
 def dataset_hash(root: str | Path) -> str:
-    """SHA-256 over a dataset's files (relative paths and bytes, staging excluded): equal hashes, equal datasets."""
+    """SHA-256 over a dataset's files (relative paths and bytes; hidden folders such as the staging folder and the
+    feature cache excluded): equal hashes, equal datasets."""
     root = Path(root)
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and STAGING not in p.relative_to(root).parts):
+    files = (p for p in root.rglob("*") if p.is_file())
+    for path in sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts)):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()

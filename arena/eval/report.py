@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from arena.eval.colosseum import ALL_AXES_AT_MOST, SINGLE_AXIS_BAND, expected_band, published_changes
 from arena.eval.results import read_results
 from arena.spec.axes import axis_applies
 from arena.spec.axis_names import AXIS_NAMES, NONE_AXIS
@@ -187,6 +188,9 @@ def _drop_chart(per_policy: dict[str, list[AxisSummary]]) -> bytes:
             errs[1].append(100 * max(0.0, high - s.change) if not math.isnan(high) else 0.0)
         ax.bar(xs, ys, width=width, yerr=errs, capsize=2, label=policy)
     ax.axhline(0, color="black", linewidth=0.8)
+    ax.axhspan(100 * SINGLE_AXIS_BAND[0], 100 * SINGLE_AXIS_BAND[1], color="grey", alpha=0.15, zorder=0,
+               label="THE COLOSSEUM: one factor")  # fmt: skip
+    ax.axhline(100 * ALL_AXES_AT_MOST, color="grey", linestyle="--", linewidth=0.8, label="THE COLOSSEUM: All")
     ax.set_xticks(range(len(axes)), axes, rotation=60, ha="right", fontsize=8)
     ax.set_ylabel("change vs None (%)")
     ax.set_title("Relative change in task-averaged success (95% bootstrap over tasks)", fontsize=10)
@@ -245,6 +249,17 @@ def write_report_of(records: list[dict[str, Any]], sources: list[str | Path], ou
                 else f"{_signed(s.change)} [{_signed(s.change_ci[0])}, {_signed(s.change_ci[1])}]"
             )
         md.append("| " + " | ".join(row) + " |")
+    changed = [p for p in policies if any(x.change is not None for x in per_policy[p])]
+    if changed:
+        md += ["", "## Compared with THE COLOSSEUM (relative change vs None)", ""]
+        md.append("| axis | THE COLOSSEUM expects | published | " + " | ".join(changed) + " |")
+        md.append("| --- | --- | --- |" + " ---: |" * len(changed))
+        for axis in (a for a in axes if a != NONE_AXIS):
+            cells = []
+            for policy in changed:
+                s = next((x for x in per_policy[policy] if x.axis == axis), None)
+                cells.append("" if s is None or s.change is None else _signed(s.change))
+            md.append(f"| {axis} | {expected_band(axis)} | {published_changes(axis)} | " + " | ".join(cells) + " |")
     for policy in policies:
         md += ["", f"## {policy}: success per task and axis (Wilson 95% interval, episodes)", ""]
         md.append("| task | " + " | ".join(axes) + " |")

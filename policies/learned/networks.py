@@ -14,18 +14,23 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the usual alias
 from torch import nn
 
-from arena.geometry import quat_to_mat
-
 #: Proprioceptive features fed to the networks: TCP position 3, TCP rotation as the first two columns of its matrix 6
 #: (continuous, unlike the quaternion, whose sign flips between q and -q), gripper gap 1, joint angles 7.
 STATE_FEATURE_DIM = 17
+#: The sizes of the two networks (besides cameras, grid and chunk, which come from the data).
+DEFAULT_ARCHITECTURES: dict[str, dict[str, Any]] = {
+    "vla": {"width": 128, "depth": 3, "heads": 4, "dropout": 0.1},
+    "bc": {"channels": 32, "hidden": 256, "pool": 2},
+}
 
 
 def state_features(state: np.ndarray) -> np.ndarray:
     """(N, 15) Arena states (``arena.env.STATE_LAYOUT``) -> (N, 17) network inputs (rotation as a 6-D matrix part)."""
     state = np.asarray(state, dtype=np.float64).reshape(-1, 15)
-    rotation = np.stack([quat_to_mat(q)[:, :2].T.reshape(6) for q in state[:, 3:7]])
-    return np.concatenate([state[:, :3], rotation, state[:, 7:]], axis=1).astype(np.float32)
+    w, x, y, z = (state[:, 3 + i] for i in range(4))
+    first = np.stack([1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y)], axis=1)
+    second = np.stack([2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x)], axis=1)
+    return np.concatenate([state[:, :3], first, second, state[:, 7:]], axis=1).astype(np.float32)
 
 
 class VLANet(nn.Module):

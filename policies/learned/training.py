@@ -13,7 +13,6 @@ import platform
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -26,13 +25,8 @@ from arena.env import STATE_LAYOUT
 from arena.policies.learned.checkpoint import count_parameters, save_checkpoint, to_device
 from arena.policies.learned.config import FORMAT, FORMAT_VERSION, POLICY_KINDS, CheckpointError
 from arena.policies.learned.dataset import demo_arrays, image_features, raw_images, select_episodes
-from arena.policies.learned.networks import build_network
+from arena.policies.learned.networks import DEFAULT_ARCHITECTURES, build_network
 
-#: Architectures of the two policies (``arena train --width`` etc. would override; these are the shipped ones).
-DEFAULT_ARCHITECTURES: dict[str, dict[str, Any]] = {
-    "vla": {"width": 128, "depth": 3, "heads": 4, "dropout": 0.1},
-    "bc": {"channels": 32, "hidden": 256, "pool": 2},
-}
 ACTION_LOW = [-0.05, -0.05, -0.05, -0.25, -0.25, -0.25, -1.0]
 ACTION_HIGH = [0.05, 0.05, 0.05, 0.25, 0.25, 0.25, 1.0]
 _STD_FLOOR = 1e-3
