@@ -247,10 +247,11 @@ def cmd_contact_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from arena.eval.report import write_report_of
+    from arena.eval.report import rebase_videos, write_report_of
     from arena.eval.results import read_results, results_path
 
     paths = [results_path(path) for path in args.results]
+    out = Path(args.output)  # created once every file has been read
     records = []
     for path in paths:
         with warnings.catch_warnings(record=True) as dropped:  # a dropped last line: said below, once
@@ -261,8 +262,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise UsageError(f"{path} holds no result records{why}; run arena eval first or give another file")
         for warning in dropped:
             warnings.warn(warning.message, stacklevel=1)
-        records += read
-    report = write_report_of(records, paths, output_folder(args.output))
+        records += rebase_videos(read, path, out)
+    report = write_report_of(records, paths, output_folder(out))
     print(report.read_text())
     return 0
 

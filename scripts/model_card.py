@@ -53,13 +53,13 @@ def card(checkpoint: Path, results: Path, notes: str) -> str:
         "",
         f"Task-averaged success on `None`: **{none.mean:.0%}** [{none.mean_ci[0]:.0%}–{none.mean_ci[1]:.0%}].",
         "",
-        "| axis | success | change vs None [95% CI] | THE COLOSSEUM expects |",
+        "| axis | success (tasks) | change vs None [95% CI] | THE COLOSSEUM expects |",
         "| --- | ---: | ---: | --- |",
     ]
     for s in axes:
         change = "" if s.change is None else f"{s.change:+.0%} [{s.change_ci[0]:+.0%}, {s.change_ci[1]:+.0%}]"
         band = "" if s.axis == NONE_AXIS else expected_band(s.axis)
-        lines.append(f"| {s.axis} | {s.mean:.0%} | {change} | {band} |")
+        lines.append(f"| {s.axis} | {s.mean:.0%} ({s.tasks}) | {change} | {band} |")
     lines += ["", "| task | None success |", "| --- | ---: |"]
     for task in tasks:
         cell = summary.get((policy, task, NONE_AXIS))

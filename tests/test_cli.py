@@ -272,7 +272,7 @@ def test_eval_refuses_a_results_file_whose_complete_last_line_is_garbage(tmp_pat
 # --- policies: checked before anything is recorded -----------------------------------------------------------------
 
 BAD_POLICIES = {
-    "unknown-name": ("nope", "unknown policy 'nope'; valid: expert, random, checkpoint:<folder or shipped name> or an entry point"),
+    "unknown-name": ("nope", "unknown policy 'nope'; valid: expert, random, checkpoint:<folder or shipped name> or"),
     "no-such-factory": (f"{POLICIES}:no_such_factory", "'tests.policies_for_tests' has no 'no_such_factory'"),
     "no-such-module": ("no_such_module:factory", "module 'no_such_module' does not import"),
     "factory-raises": (

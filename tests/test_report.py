@@ -87,3 +87,15 @@ def test_the_report_reads_changes_against_the_colosseums_published_shape(tmp_pat
     report = write_report([path], tmp_path / "out").read_text()
     # All: 0.1 vs 0.8 -> -88%, against THE COLOSSEUM's at least -75% and the paper's PerAct -79%, RVT -85%
     assert "| All | ≤ -75% | PerAct -79%, RVT -85% | -88% |" in report
+
+
+def test_a_combined_report_links_each_evaluations_videos(tmp_path):
+    for policy in ("expert", "random"):
+        folder = tmp_path / policy
+        folder.mkdir()
+        record = make_record(EpisodeKey("StackBlocks", "None", 0, policy), success=True, steps=3)
+        record["video"] = "videos/StackBlocks_None_000.mp4"
+        (folder / "results.jsonl").write_text(json.dumps(record) + "\n")
+    report = write_report([tmp_path / "expert", tmp_path / "random"], tmp_path / "combined").read_text()
+    assert "(../expert/videos/StackBlocks_None_000.mp4)" in report
+    assert "(../random/videos/StackBlocks_None_000.mp4)" in report

@@ -9,6 +9,7 @@ import base64
 import html
 import io
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from arena.eval.colosseum import ALL_AXES_AT_MOST, SINGLE_AXIS_BAND, expected_band, published_changes
-from arena.eval.results import read_results
+from arena.eval.results import read_results, results_path
 from arena.spec.axes import axis_applies
 from arena.spec.axis_names import AXIS_NAMES, NONE_AXIS
 from arena.spec.task import load_task, task_names
@@ -199,8 +200,20 @@ def _drop_chart(per_policy: dict[str, list[AxisSummary]]) -> bytes:
 
 
 def write_report(result_files: list[str | Path], out_dir: str | Path) -> Path:
-    """Read results files and write their report (:func:`write_report_of`); return the ``report.md`` path."""
-    return write_report_of([r for path in result_files for r in read_results(path)], result_files, out_dir)
+    """Read results files and write their report (:func:`write_report_of`); return the ``report.md`` path.
+
+    Video links, relative to each evaluation folder in the records, are rewritten relative to ``out_dir``.
+    """
+    records = [r for path in result_files for r in rebase_videos(read_results(path), path, out_dir)]
+    return write_report_of(records, result_files, out_dir)
+
+
+def rebase_videos(records: list[dict[str, Any]], source: str | Path, out_dir: str | Path) -> list[dict[str, Any]]:
+    """Records whose video links (relative to the evaluation folder of ``source``) point from ``out_dir`` instead."""
+    folder = results_path(Path(source)).parent
+    return [
+        r | {"video": os.path.relpath(folder / r["video"], Path(out_dir))} if r.get("video") else r for r in records
+    ]
 
 
 def write_report_of(records: list[dict[str, Any]], sources: list[str | Path], out_dir: str | Path) -> Path:
