@@ -1,4 +1,4 @@
-"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train.
+"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train, merge.
 
 Every user-facing error is one line on stderr, ``arena <command>: <what was wrong and what is allowed>``, with
 exit code 2: argument errors, Arena's own errors (:class:`~arena.errors.ArenaError`) and file-system errors on the
@@ -200,9 +200,36 @@ def cmd_train(args: argparse.Namespace) -> int:
     folder = train(
         args.policy, args.data, args.out, tasks=args.tasks, steps=args.steps, device=args.device,
         cameras=args.cameras, chunk=args.chunk, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
-        workers=args.workers, threads=args.threads,
+        workers=args.workers, threads=args.threads, init=args.init,
     )  # fmt: skip
     print(f"{folder}: checkpoint ({args.policy}); evaluate with arena eval --policy checkpoint:{folder}")
+    return 0
+
+
+def _module_alphas(text: str) -> dict[str, float]:
+    """``vision=1,language=0.5`` -> {"vision": 1.0, "language": 0.5}."""
+    out = {}
+    for item in (i for i in text.split(",") if i):
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise argparse.ArgumentTypeError(f"expected group=alpha pairs like vision=1,action=0.5, got {item!r}")
+    return out
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    try:
+        from arena.policies.learned.merging import merge_checkpoints
+    except ImportError as error:
+        raise UsageError(f"arena merge needs the learning extra ({error.name} is missing)") from None
+    out = merge_checkpoints(
+        args.base, args.finetuned, args.out, alpha=args.alpha, method=args.method,
+        alpha_by_module=args.alpha_by_module, seed=args.seed, density=args.density,
+    )  # fmt: skip
+    print(f"{out}: merged checkpoint ({args.method}); evaluate with arena eval --policy checkpoint:{out}")
     return 0
 
 
@@ -408,8 +435,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_non_negative_int, default=0)
     p.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1, help="processes encoding frames")
     p.add_argument("--threads", type=_positive_int, default=None, help="torch threads (default: torch's choice)")
+    p.add_argument("--init", default=None, help="finetune this checkpoint (keeps its statistics: mergeable with it)")
     p.add_argument("--out", required=True, help="checkpoint folder")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "merge",
+        help="merge a base and a finetuned checkpoint (RETAIN-style weight interpolation)",
+        description="Writes OUT, a checkpoint whose weights combine BASE's and FINETUNED's: linear (1-a)*base + "
+        "a*finetuned, slerp, task-arithmetic or dare; per-module alphas by declared name patterns. The two must "
+        "share tensors, architecture, action spec, cameras and normalisation statistics.",
+    )
+    p.add_argument("base", help="checkpoint folder or shipped name (the generalist)")
+    p.add_argument("finetuned", help="checkpoint folder (finetuned from base with arena train --init)")
+    p.add_argument("--alpha", type=float, default=0.5, help="weight of the finetuned checkpoint (0 = base)")
+    p.add_argument("--alpha-by-module", type=_module_alphas, default=None, help="e.g. vision=1,language=0.5,action=0.5")
+    p.add_argument("--method", type=_choice("method", ("linear", "slerp", "task-arithmetic", "dare")), default="linear")
+    p.add_argument("--density", type=float, default=0.5, help="dare: fraction of the task vector kept")
+    p.add_argument("--seed", type=_non_negative_int, default=0, help="dare: the drop mask's seed")
+    p.add_argument("-o", "--out", required=True, help="merged checkpoint folder")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser(
         "print-models",

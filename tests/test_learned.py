@@ -152,3 +152,18 @@ def test_state_features_are_the_same_for_a_quaternion_and_its_negation():
     flipped[3:7] *= -1
     np.testing.assert_allclose(state_features(state), state_features(flipped))
     assert state_features(state).shape == (1, 17)
+
+
+def test_finetuning_keeps_the_base_statistics_so_the_result_merges(tiny_vla, small_demos, tmp_path):
+    from arena.policies.learned.merging import merge_checkpoints
+
+    tuned = train("vla", small_demos, tmp_path / "tuned", steps=5, batch_size=8, threads=1, progress=False,
+                  init=tiny_vla)  # fmt: skip
+    base_config = json.loads((tiny_vla / "config.json").read_text())
+    tuned_config = json.loads((tuned / "config.json").read_text())
+    assert tuned_config["normalization"] == base_config["normalization"]
+    assert tuned_config["training"]["init"] == str(tiny_vla)
+    merged = merge_checkpoints(tiny_vla, tuned, tmp_path / "merged", 0.5)
+    assert load(merged).config["merge"]["alpha"] == 0.5
+    with pytest.raises(CheckpointError, match="is a vla checkpoint; train it with --policy vla"):
+        train("bc", small_demos, tmp_path / "bad", steps=1, progress=False, init=tiny_vla)

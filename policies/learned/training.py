@@ -22,7 +22,7 @@ import arena
 from arena.data.demos import dataset_hash
 from arena.data.lerobot import LeRobotDataset
 from arena.env import STATE_LAYOUT
-from arena.policies.learned.checkpoint import count_parameters, save_checkpoint, to_device
+from arena.policies.learned.checkpoint import count_parameters, load_network, save_checkpoint, to_device
 from arena.policies.learned.config import FORMAT, FORMAT_VERSION, POLICY_KINDS, CheckpointError
 from arena.policies.learned.dataset import demo_arrays, image_features, raw_images, select_episodes
 from arena.policies.learned.networks import DEFAULT_ARCHITECTURES, build_network
@@ -59,8 +59,13 @@ def train(
     workers: int = 1,
     threads: int | None = None,
     progress: bool = True,
+    init: str | Path | None = None,
 ) -> Path:
-    """Train ``policy`` (``vla`` or ``bc``) on the dataset at ``data`` and write its checkpoint folder ``out``."""
+    """Train ``policy`` (``vla`` or ``bc``) on the dataset at ``data`` and write its checkpoint folder ``out``.
+
+    ``init`` finetunes a checkpoint instead of starting from scratch: its weights, architecture, cameras, chunk and
+    normalisation statistics are kept, so the result can be merged with it (``arena merge``).
+    """
     if policy not in POLICY_KINDS:
         raise CheckpointError(f"unknown policy kind {policy!r}; valid: {', '.join(POLICY_KINDS)}")
     if threads:
@@ -68,7 +73,16 @@ def train(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     dataset = LeRobotDataset(Path(data))
+    base = load_network(init) if init is not None else None
+    if base is not None:
+        if base[1]["policy"] != policy:
+            kind = base[1]["policy"]
+            raise CheckpointError(f"--init {init} is a {kind} checkpoint; train it with --policy {kind}")
+        cameras, chunk = base[1]["cameras"], base[1]["chunk_length"]
     cameras = list(cameras or dataset.cameras)
+    size = int(dataset.features[f"observation.images.{dataset.cameras[0]}"]["shape"][0])
+    if base is not None and base[1]["image_size"] != size:
+        raise CheckpointError(f"--init {init} was trained at {base[1]['image_size']} px; {data} holds {size} px images")
     missing = [c for c in cameras if c not in dataset.cameras]
     if missing:
         raise CheckpointError(f"{data} has no video of camera(s) {missing}; it has {', '.join(dataset.cameras)}")
@@ -89,9 +103,11 @@ def train(
     architecture |= DEFAULT_ARCHITECTURES[policy]
     prepared_s = time.perf_counter() - started
     norm = {"state": _normalization(arrays.state), "action": _normalization(arrays.chunks[arrays.mask])}
+    if base is not None:
+        architecture, norm = base[1]["architecture"], base[1]["normalization"]
     state = (arrays.state - np.array(norm["state"]["mean"])) / np.array(norm["state"]["std"])
     actions = (arrays.chunks - np.array(norm["action"]["mean"])) / np.array(norm["action"]["std"])
-    network = to_device(build_network(policy, architecture), device)
+    network = to_device(base[0] if base is not None else build_network(policy, architecture), device)
     tensors = {
         "images": torch.from_numpy(images), "state": torch.from_numpy(state.astype(np.float32)),
         "actions": torch.from_numpy(actions.astype(np.float32)), "mask": torch.from_numpy(arrays.mask),
@@ -142,7 +158,8 @@ def train(
         "training": {
             "data": str(Path(data).resolve()), "data_hash": dataset_hash(data), "episodes": len(episodes),
             "frames": int(len(state)), "steps": steps, "batch_size": batch_size, "learning_rate": learning_rate,
-            "seed": seed, "device": device, "threads": torch.get_num_threads(), "parameters": count_parameters(network),
+            "seed": seed, "device": device, "init": str(init) if init is not None else None,
+            "threads": torch.get_num_threads(), "parameters": count_parameters(network),
             "prepare_seconds": round(prepared_s, 1), "train_seconds": round(train_s, 1),
             "steps_per_second": round(steps / train_s, 2), "final_loss": log[-1]["loss"] if log else None,
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or 'cpu'}"
