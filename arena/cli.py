@@ -1,4 +1,5 @@
-"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train, merge.
+"""The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train,
+merge, sweep-alpha.
 
 Every user-facing error is one line on stderr, ``arena <command>: <what was wrong and what is allowed>``, with
 exit code 2: argument errors, Arena's own errors (:class:`~arena.errors.ArenaError`) and file-system errors on the
@@ -200,7 +201,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     folder = train(
         args.policy, args.data, args.out, tasks=args.tasks, steps=args.steps, device=args.device,
         cameras=args.cameras, chunk=args.chunk, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
-        workers=args.workers, threads=args.threads, init=args.init,
+        workers=args.workers, threads=args.threads, init=args.init, episodes_per_task=args.episodes_per_task,
     )  # fmt: skip
     print(f"{folder}: checkpoint ({args.policy}); evaluate with arena eval --policy checkpoint:{folder}")
     return 0
@@ -230,6 +231,29 @@ def cmd_merge(args: argparse.Namespace) -> int:
         alpha_by_module=args.alpha_by_module, seed=args.seed, density=args.density,
     )  # fmt: skip
     print(f"{out}: merged checkpoint ({args.method}); evaluate with arena eval --policy checkpoint:{out}")
+    return 0
+
+
+def _alphas(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers like 0,0.5,1, got {text!r}") from None
+    if not values:
+        raise argparse.ArgumentTypeError("expected at least one alpha")
+    return values
+
+
+def cmd_sweep_alpha(args: argparse.Namespace) -> int:
+    try:
+        from arena.policies.learned.sweep import sweep_alpha
+    except ImportError as error:
+        raise UsageError(f"arena sweep-alpha needs the learning extra ({error.name} is missing)") from None
+    path = sweep_alpha(
+        args.base, args.finetuned, args.alphas, args.target, args.axes, args.generalist_tasks, args.episodes,
+        output_folder(args.out), method=args.method, workers=args.workers, backend=args.backend,
+    )  # fmt: skip
+    print(path.read_text())
     return 0
 
 
@@ -436,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1, help="processes encoding frames")
     p.add_argument("--threads", type=_positive_int, default=None, help="torch threads (default: torch's choice)")
     p.add_argument("--init", default=None, help="finetune this checkpoint (keeps its statistics: mergeable with it)")
+    p.add_argument("--episodes-per-task", type=_positive_int, default=None, help="use each task's first N demos")
     p.add_argument("--out", required=True, help="checkpoint folder")
     p.set_defaults(func=cmd_train)
 
@@ -455,6 +480,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_non_negative_int, default=0, help="dare: the drop mask's seed")
     p.add_argument("-o", "--out", required=True, help="merged checkpoint folder")
     p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser(
+        "sweep-alpha",
+        help="merge at several alphas and evaluate each: target task clean and perturbed, and the other tasks",
+        description="For each alpha, merges BASE and FINETUNED into OUT/checkpoints/ and evaluates it (resumable) on "
+        "the target task under None and --axes, and on --generalist-tasks under None; writes OUT/sweep.md, "
+        "sweep.png (success vs alpha per group, Wilson 95%% intervals) and sweep.json.",
+    )
+    p.add_argument("base")
+    p.add_argument("finetuned")
+    p.add_argument("--alphas", type=_alphas, default=[0.0, 0.25, 0.5, 0.75, 1.0], help="comma-separated")
+    p.add_argument("--target", type=task_choice, required=True)
+    p.add_argument("--axes", type=_names("axis", AXIS_NAMES), default=["Lighting", "TableColor", "Distractors"])
+    p.add_argument("--generalist-tasks", type=_names("task", tasks), default=[])
+    p.add_argument("--episodes", type=_positive_int, default=EPISODES_PER_CELL)
+    p.add_argument("--method", type=_choice("method", ("linear", "slerp", "task-arithmetic", "dare")), default="linear")
+    p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1)
+    p.add_argument("--backend", type=_choice("backend", BACKENDS), default="local")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_sweep_alpha)
 
     p = sub.add_parser(
         "print-models",

@@ -139,3 +139,19 @@ def test_a_merged_checkpoint_evaluates_through_arena_eval(parents, tmp_path, cap
                        max_steps=10, progress=False)  # fmt: skip
     record = json.loads(results.read_text().splitlines()[0])
     assert record["error"] is None and record["steps"] == 10
+
+
+def test_an_alpha_sweep_evaluates_every_group_and_resumes(parents, tmp_path):
+    from arena.policies.learned.sweep import GROUPS, sweep_alpha
+
+    base, tuned = parents
+    arguments = (base, tuned, [0.0, 1.0], "OpenDrawer", ["Lighting"], ["CloseLaptopLid"], 1, tmp_path / "sweep")
+    report = sweep_alpha(*arguments, progress=False, max_steps=5).read_text()
+    assert report.count("n=1") == 2 * len(GROUPS)
+    assert "| 0.00 |" in report and "| 1.00 |" in report and (tmp_path / "sweep" / "sweep.png").exists()
+    results = tmp_path / "sweep" / "alpha-1.00" / "results.jsonl"
+    assert len(results.read_text().splitlines()) == 3
+    sweep_alpha(*arguments, progress=False, max_steps=5)  # resumes: nothing is played twice
+    assert len(results.read_text().splitlines()) == 3
+    merged = json.loads((tmp_path / "sweep" / "checkpoints" / "alpha-1.00" / "config.json").read_text())
+    assert merged["merge"]["alpha"] == 1.0

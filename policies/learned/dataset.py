@@ -4,6 +4,7 @@ image encoder's features (computed once per episode and camera, cached in ``DATA
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,15 +33,23 @@ class DemoArrays:
     episode: np.ndarray  #: (N,) episode index of each frame
 
 
-def select_episodes(dataset: LeRobotDataset, tasks: Sequence[str] | None) -> list[dict]:
-    """The dataset's episodes of ``tasks`` (all when None); an absent task is an error naming those present."""
+def select_episodes(dataset: LeRobotDataset, tasks: Sequence[str] | None, per_task: int | None = None) -> list[dict]:
+    """The dataset's episodes of ``tasks`` (all when None), the first ``per_task`` of each task when given; an absent
+    task is an error naming those present."""
     present = sorted({e.get("arena/task", "") for e in dataset.episodes})
-    if tasks is None:
-        return list(dataset.episodes)
-    missing = [t for t in tasks if t not in present]
+    missing = [t for t in tasks or () if t not in present]
     if missing:
         raise CheckpointError(f"{dataset.root} has no episodes of {missing}; it holds {', '.join(present)}")
-    return [e for e in dataset.episodes if e.get("arena/task") in tasks]
+    chosen = [e for e in dataset.episodes if tasks is None or e.get("arena/task") in tasks]
+    if per_task is None:
+        return chosen
+    counts: Counter[str] = Counter()
+    kept = []
+    for episode in chosen:
+        if counts[episode.get("arena/task", "")] < per_task:
+            counts[episode.get("arena/task", "")] += 1
+            kept.append(episode)
+    return kept
 
 
 def demo_arrays(dataset: LeRobotDataset, episodes: Sequence[dict], chunk: int) -> DemoArrays:

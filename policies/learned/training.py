@@ -60,11 +60,13 @@ def train(
     threads: int | None = None,
     progress: bool = True,
     init: str | Path | None = None,
+    episodes_per_task: int | None = None,
 ) -> Path:
     """Train ``policy`` (``vla`` or ``bc``) on the dataset at ``data`` and write its checkpoint folder ``out``.
 
     ``init`` finetunes a checkpoint instead of starting from scratch: its weights, architecture, cameras, chunk and
-    normalisation statistics are kept, so the result can be merged with it (``arena merge``).
+    normalisation statistics are kept, so the result can be merged with it (``arena merge``). ``episodes_per_task``
+    keeps each task's first N episodes (few-demo finetuning).
     """
     if policy not in POLICY_KINDS:
         raise CheckpointError(f"unknown policy kind {policy!r}; valid: {', '.join(POLICY_KINDS)}")
@@ -86,7 +88,7 @@ def train(
     missing = [c for c in cameras if c not in dataset.cameras]
     if missing:
         raise CheckpointError(f"{data} has no video of camera(s) {missing}; it has {', '.join(dataset.cameras)}")
-    episodes = select_episodes(dataset, tasks)
+    episodes = select_episodes(dataset, tasks, episodes_per_task)
     task_list = sorted({e["arena/task"] for e in episodes})
     if policy == "bc" and len(task_list) != 1:
         raise CheckpointError(f"bc is a per-task baseline: give one task with --tasks (the data holds {task_list})")
