@@ -202,6 +202,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         args.policy, args.data, args.out, tasks=args.tasks, steps=args.steps, device=args.device,
         cameras=args.cameras, chunk=args.chunk, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
         workers=args.workers, threads=args.threads, init=args.init, episodes_per_task=args.episodes_per_task,
+        stats_tasks=args.stats_tasks,
     )  # fmt: skip
     print(f"{folder}: checkpoint ({args.policy}); evaluate with arena eval --policy checkpoint:{folder}")
     return 0
@@ -461,6 +462,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=_positive_int, default=None, help="torch threads (default: torch's choice)")
     p.add_argument("--init", default=None, help="finetune this checkpoint (keeps its statistics: mergeable with it)")
     p.add_argument("--episodes-per-task", type=_positive_int, default=None, help="use each task's first N demos")
+    p.add_argument(
+        "--stats-tasks",
+        type=_names("task", tasks),
+        default=None,
+        help="normalisation statistics over these tasks' demos (default: the training tasks)",
+    )
     p.add_argument("--out", required=True, help="checkpoint folder")
     p.set_defaults(func=cmd_train)
 

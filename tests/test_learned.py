@@ -167,3 +167,25 @@ def test_finetuning_keeps_the_base_statistics_so_the_result_merges(tiny_vla, sma
     assert load(merged).config["merge"]["alpha"] == 0.5
     with pytest.raises(CheckpointError, match="is a vla checkpoint; train it with --policy vla"):
         train("bc", small_demos, tmp_path / "bad", steps=1, progress=False, init=tiny_vla)
+
+
+def test_episode_selection_keeps_each_tasks_first_episodes():
+    from types import SimpleNamespace
+
+    from arena.policies.learned.dataset import select_episodes
+
+    episodes = [{"episode_index": i, "arena/task": task} for i, task in enumerate("AABBBA")]
+    dataset = SimpleNamespace(episodes=episodes, root="data")
+    assert [e["episode_index"] for e in select_episodes(dataset, None, 2)] == [0, 1, 2, 3]
+    assert [e["episode_index"] for e in select_episodes(dataset, ["B"], 1)] == [2]
+    with pytest.raises(CheckpointError, match=r"has no episodes of \['C'\]; it holds A, B"):
+        select_episodes(dataset, ["C"])
+
+
+def test_statistics_can_cover_tasks_beyond_the_training_ones(small_demos, tmp_path):
+    folder = train("vla", small_demos, tmp_path / "s", steps=2, batch_size=4, threads=1, progress=False,
+                   stats_tasks=["CloseLaptopLid"], episodes_per_task=1)  # fmt: skip
+    config = json.loads((folder / "config.json").read_text())
+    assert config["training"]["episodes"] == 1 and config["training"]["stats_tasks"] == ["CloseLaptopLid"]
+    whole = train("vla", small_demos, tmp_path / "w", steps=2, batch_size=4, threads=1, progress=False)
+    assert config["normalization"] == json.loads((whole / "config.json").read_text())["normalization"]

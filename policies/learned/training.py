@@ -61,12 +61,15 @@ def train(
     progress: bool = True,
     init: str | Path | None = None,
     episodes_per_task: int | None = None,
+    stats_tasks: Sequence[str] | None = None,
 ) -> Path:
     """Train ``policy`` (``vla`` or ``bc``) on the dataset at ``data`` and write its checkpoint folder ``out``.
 
     ``init`` finetunes a checkpoint instead of starting from scratch: its weights, architecture, cameras, chunk and
     normalisation statistics are kept, so the result can be merged with it (``arena merge``). ``episodes_per_task``
-    keeps each task's first N episodes (few-demo finetuning).
+    keeps each task's first N episodes (few-demo finetuning). ``stats_tasks`` computes the normalisation statistics
+    over those tasks' episodes instead of the training ones (a generalist whose statistics cover a later finetuning
+    target: RETAIN finetunes with the pretrained statistics, which must span the target's actions).
     """
     if policy not in POLICY_KINDS:
         raise CheckpointError(f"unknown policy kind {policy!r}; valid: {', '.join(POLICY_KINDS)}")
@@ -104,7 +107,11 @@ def train(
         architecture = {"cameras": len(cameras), "chunk": chunk}
     architecture |= DEFAULT_ARCHITECTURES[policy]
     prepared_s = time.perf_counter() - started
-    norm = {"state": _normalization(arrays.state), "action": _normalization(arrays.chunks[arrays.mask])}
+    stats_arrays = arrays if stats_tasks is None else demo_arrays(dataset, select_episodes(dataset, stats_tasks), chunk)
+    norm = {
+        "state": _normalization(stats_arrays.state),
+        "action": _normalization(stats_arrays.chunks[stats_arrays.mask]),
+    }
     if base is not None:
         architecture, norm = base[1]["architecture"], base[1]["normalization"]
     state = (arrays.state - np.array(norm["state"]["mean"])) / np.array(norm["state"]["std"])
@@ -161,6 +168,7 @@ def train(
             "data": str(Path(data).resolve()), "data_hash": dataset_hash(data), "episodes": len(episodes),
             "frames": int(len(state)), "steps": steps, "batch_size": batch_size, "learning_rate": learning_rate,
             "seed": seed, "device": device, "init": str(init) if init is not None else None,
+            "stats_tasks": list(stats_tasks) if stats_tasks else None,
             "threads": torch.get_num_threads(), "parameters": count_parameters(network),
             "prepare_seconds": round(prepared_s, 1), "train_seconds": round(train_s, 1),
             "steps_per_second": round(steps / train_s, 2), "final_loss": log[-1]["loss"] if log else None,
