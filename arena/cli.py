@@ -190,15 +190,21 @@ def cmd_demos(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train(args: argparse.Namespace) -> int:
+def _learned(module: str, command: str):  # noqa: ANN202 - a module of arena.policies.learned
+    """``arena.policies.learned.<module>``, or a one-line error saying the learning extra is missing."""
+    import importlib
+
     try:
-        from arena.policies.learned.training import train
+        return importlib.import_module(f"arena.policies.learned.{module}")
     except ImportError as error:
         raise UsageError(
-            f"arena train needs the learning extra ({error.name} is missing): "
+            f"arena {command} needs the learning extra ({error.name} is missing): "
             "pip install torch==2.13.0 && pip install -e '.[learning]'"
         ) from None
-    folder = train(
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    folder = _learned("training", "train").train(
         args.policy, args.data, args.out, tasks=args.tasks, steps=args.steps, device=args.device,
         cameras=args.cameras, chunk=args.chunk, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
         workers=args.workers, threads=args.threads, init=args.init, episodes_per_task=args.episodes_per_task,
@@ -223,11 +229,7 @@ def _module_alphas(text: str) -> dict[str, float]:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    try:
-        from arena.policies.learned.merging import merge_checkpoints
-    except ImportError as error:
-        raise UsageError(f"arena merge needs the learning extra ({error.name} is missing)") from None
-    out = merge_checkpoints(
+    out = _learned("merging", "merge").merge_checkpoints(
         args.base, args.finetuned, args.out, alpha=args.alpha, method=args.method,
         alpha_by_module=args.alpha_by_module, seed=args.seed, density=args.density,
     )  # fmt: skip
@@ -246,11 +248,7 @@ def _alphas(text: str) -> list[float]:
 
 
 def cmd_sweep_alpha(args: argparse.Namespace) -> int:
-    try:
-        from arena.policies.learned.sweep import sweep_alpha
-    except ImportError as error:
-        raise UsageError(f"arena sweep-alpha needs the learning extra ({error.name} is missing)") from None
-    path = sweep_alpha(
+    path = _learned("sweep", "sweep-alpha").sweep_alpha(
         args.base, args.finetuned, args.alphas, args.target, args.axes, args.generalist_tasks, args.episodes,
         output_folder(args.out), method=args.method, workers=args.workers, backend=args.backend,
     )  # fmt: skip
