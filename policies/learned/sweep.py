@@ -54,10 +54,10 @@ def sweep_alpha(base: str | Path, finetuned: str | Path, alphas: Sequence[float]
             per_group[group] = {"successes": wins, "episodes": len(chosen),
                                 "rate": wins / len(chosen) if chosen else None,
                                 "ci95": wilson_interval(wins, len(chosen))}  # fmt: skip
-        per_axis = {
-            axis: sum(bool(r["success"]) for r in records if r["task"] == target and r["axis"] == axis) / episodes
-            for axis in ["None", *axes]
-        }
+        per_axis = {}
+        for axis in ["None", *axes]:  # an axis that does not apply to the target has no episodes: None (n/a)
+            cell = [bool(r["success"]) for r in records if r["task"] == target and r["axis"] == axis]
+            per_axis[axis] = sum(cell) / len(cell) if cell else None
         rows[alpha] = {"groups": per_group, "target_axes": per_axis}
     (out / "sweep.json").write_text(json.dumps({str(a): r for a, r in rows.items()}, indent=1) + "\n")
     _write_markdown(out, rows, target, axes, generalist_tasks, method)
@@ -86,7 +86,8 @@ def _write_markdown(out: Path, rows: dict[float, dict[str, Any]], target: str, a
     lines += ["", f"## {target} per axis", "", "| α | " + " | ".join(["None", *axes]) + " |",
               "| ---: |" + " ---: |" * (len(axes) + 1)]  # fmt: skip
     for alpha, row in rows.items():
-        lines.append(f"| {alpha:.2f} | " + " | ".join(f"{v:.0%}" for v in row["target_axes"].values()) + " |")
+        rates = ("n/a" if v is None else f"{v:.0%}" for v in row["target_axes"].values())
+        lines.append(f"| {alpha:.2f} | " + " | ".join(rates) + " |")
     lines += ["", "![success against alpha](sweep.png)", ""]
     (out / "sweep.md").write_text("\n".join(lines))
 
