@@ -365,6 +365,7 @@ def cmd_print_models(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from arena.eval.evaluation import BACKENDS
     from arena.eval.protocol import EPISODES_PER_CELL
+    from arena.policies.learned.config import MERGE_METHODS, POLICY_KINDS
     from arena.spec.axis_names import AXIS_NAMES
     from arena.spec.cameras import CAMERAS
     from arena.spec.task import task_names
@@ -446,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         "vla: one multi-task language-conditioned policy over frozen EfficientNet-Lite0 / MiniLM features. "
         "bc: a per-task CNN trained from scratch (give one task). Needs the learning extra.",
     )
-    p.add_argument("--policy", type=_choice("policy kind", ("vla", "bc")), required=True)
+    p.add_argument("--policy", type=_choice("policy kind", POLICY_KINDS), required=True)
     p.add_argument("--data", required=True, help="an arena demos dataset folder")
     p.add_argument("--tasks", type=_names("task", tasks), default=None, help="comma-separated (default: all in data)")
     p.add_argument("--steps", type=_positive_int, default=10_000)
@@ -480,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("finetuned", help="checkpoint folder (finetuned from base with arena train --init)")
     p.add_argument("--alpha", type=float, default=0.5, help="weight of the finetuned checkpoint (0 = base)")
     p.add_argument("--alpha-by-module", type=_module_alphas, default=None, help="e.g. vision=1,language=0.5,action=0.5")
-    p.add_argument("--method", type=_choice("method", ("linear", "slerp", "task-arithmetic", "dare")), default="linear")
+    p.add_argument("--method", type=_choice("method", MERGE_METHODS), default="linear")
     p.add_argument("--density", type=float, default=0.5, help="dare: fraction of the task vector kept")
     p.add_argument("--seed", type=_non_negative_int, default=0, help="dare: the drop mask's seed")
     p.add_argument("-o", "--out", required=True, help="merged checkpoint folder")
@@ -500,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--axes", type=_names("axis", AXIS_NAMES), default=["Lighting", "TableColor", "Distractors"])
     p.add_argument("--generalist-tasks", type=_names("task", tasks), default=[])
     p.add_argument("--episodes", type=_positive_int, default=EPISODES_PER_CELL)
-    p.add_argument("--method", type=_choice("method", ("linear", "slerp", "task-arithmetic", "dare")), default="linear")
+    p.add_argument("--method", type=_choice("method", MERGE_METHODS), default="linear")
     p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1)
     p.add_argument("--backend", type=_choice("backend", BACKENDS), default="local")
     p.add_argument("--out", required=True)

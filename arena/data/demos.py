@@ -257,20 +257,22 @@ def record_demos(
     bar = tqdm(total=len(cells) * episodes, unit="demo", desc="demos", disable=not progress, dynamic_ncols=True)
     pool = mp.get_context("spawn").Pool(workers, initializer=_worker_init) if workers > 0 else None
     try:
+        limit = int(episodes / (1 - MAX_FAILURE_FRACTION)) + 2
         while True:
-            jobs = []
+            jobs, recorded = [], 0
             for task, axis in cells:
-                done = staged_attempts(staging, task, axis)
-                limit = int(episodes / (1 - MAX_FAILURE_FRACTION)) + 2
-                if len(done) > limit and cell_episodes(done, episodes) is None:
+                done = staged_attempts(staging, task, axis)  # one folder scan per cell and round
+                recorded += min(episodes, sum(done.values()))
+                if cell_episodes(done, episodes) is not None:
+                    continue
+                if len(done) > limit:
                     failed = sum(1 for ok in done.values() if not ok)
                     raise DemoError(
                         f"the expert failed {failed} of {len(done)} attempts on {task}/{axis}; "
                         "check that cell with arena rollout before recording demonstrations"
                     )
-                if cell_episodes(done, episodes) is None:
-                    jobs += [(request, str(staging), task, axis, a) for a in pending_attempts(done, episodes)]
-            bar.n = sum(min(episodes, sum(staged_attempts(staging, t, a).values())) for t, a in cells)
+                jobs += [(request, str(staging), task, axis, a) for a in pending_attempts(done, episodes)]
+            bar.n = recorded
             bar.refresh()
             if not jobs:
                 break

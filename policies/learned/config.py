@@ -18,6 +18,8 @@ WEIGHTS_FILE = "model.safetensors"
 FORMAT = "arena-checkpoint"
 FORMAT_VERSION = 1
 POLICY_KINDS = ("vla", "bc")
+#: Ways ``arena merge`` combines two checkpoints (:mod:`arena.policies.learned.merging`).
+MERGE_METHODS = ("linear", "slerp", "task-arithmetic", "dare")
 #: Checkpoints shipped inside the package (``arena.policies.learned/checkpoints/<name>``).
 SHIPPED_DIR = Path(__file__).resolve().parent / "checkpoints"
 #: config.json keys and the JSON types they must have.

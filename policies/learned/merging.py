@@ -22,9 +22,15 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 
-from arena.policies.learned.config import CONFIG_FILE, WEIGHTS_FILE, CheckpointError, resolve_checkpoint
+from arena.policies.learned.config import (
+    CONFIG_FILE,
+    MERGE_METHODS,
+    WEIGHTS_FILE,
+    CheckpointError,
+    resolve_checkpoint,
+)
 
-METHODS = ("linear", "slerp", "task-arithmetic", "dare")
+METHODS = MERGE_METHODS
 #: Module groups of each Arena architecture: group -> tensor-name prefixes (every tensor belongs to exactly one).
 MODULE_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "vla": {
