@@ -100,6 +100,17 @@ def test_a_checkpoint_refuses_an_env_without_its_cameras(tiny_vla):
         env.close()
 
 
+def test_a_device_the_machine_lacks_is_refused_by_name(tiny_vla):
+    from arena.policies.learned.policy import CheckpointPolicy
+
+    with pytest.raises(CheckpointError, match="unknown device 'gpu0'; use cpu or cuda"):
+        CheckpointPolicy(tiny_vla, device="gpu0")
+    if not torch.cuda.is_available():
+        with pytest.raises(CheckpointError, match="torch sees no CUDA GPU here"):
+            CheckpointPolicy(tiny_vla, device="cuda")
+    assert CheckpointPolicy(tiny_vla, device="cpu").device.type == "cpu"
+
+
 def test_the_harness_builds_envs_with_the_checkpoints_cameras(tiny_vla, tmp_path):
     factory = resolve_policy(f"checkpoint:{tiny_vla}")
     assert env_kwargs(factory) == {"obs_mode": "rgb", "cameras": ("front", "wrist"), "image_size": 64}

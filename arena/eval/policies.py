@@ -1,7 +1,8 @@
 """Finding a policy by name without importing the policies package up front.
 
 A policy name is a built-in (``expert``, ``random``), ``checkpoint:<folder or shipped name>`` (a trained
-``vla``/``bc`` checkpoint, which declares its cameras and image size) or an entry point ``package.module:factory``.
+``vla``/``bc`` checkpoint, which declares its cameras and image size), ``remote:ws://HOST:PORT`` (a policy server,
+see ``arena.policies.remote``) or an entry point ``package.module:factory``.
 A factory is called with the gymnasium env the policy acts in and returns an object with
 ``reset(instruction, seed)`` and ``act(observation)`` (see ``arena.policies.Policy``). It may declare ``obs_mode``
 (``state``, ``rgb`` or ``rgbd``, default ``rgb``), ``cameras`` and ``image_size``: the harness builds envs with the
@@ -24,6 +25,9 @@ BUILTIN_POLICIES: dict[str, str] = {
 #: Policies given as ``checkpoint:<folder or shipped name>`` are built by this factory class.
 CHECKPOINT_PREFIX = "checkpoint:"
 CHECKPOINT_FACTORY = "arena.policies.learned.factory:CheckpointFactory"
+#: Policies given as ``remote:ws://HOST:PORT`` (a policy server speaking openpi's protocol) are built by this one.
+REMOTE_PREFIX = "remote:"
+REMOTE_FACTORY = "arena.policies.remote.client:RemoteFactory"
 OBS_MODES: tuple[str, ...] = ("state", "rgb", "rgbd")
 DEFAULT_OBS_MODE = "rgb"
 
@@ -37,11 +41,13 @@ def resolve_policy(name: str) -> Callable[[Any], Any]:
     if name.startswith(CHECKPOINT_PREFIX):
         checkpoint_factory = resolve_policy(CHECKPOINT_FACTORY)
         return checkpoint_factory(name[len(CHECKPOINT_PREFIX) :])
+    if name.startswith(REMOTE_PREFIX):
+        return resolve_policy(REMOTE_FACTORY)(name)
     target = BUILTIN_POLICIES.get(name, name)
     if ":" not in target:
         raise UnknownNameError(
-            f"unknown policy {name!r}; valid: {', '.join(BUILTIN_POLICIES)}, checkpoint:<folder or shipped name> "
-            "or an entry point 'package.module:factory'"
+            f"unknown policy {name!r}; valid: {', '.join(BUILTIN_POLICIES)}, checkpoint:<folder or shipped name> or "
+            "remote:ws://HOST:PORT (a policy server) or an entry point 'package.module:factory'"
         )
     module_name, _, attribute = target.partition(":")
     try:

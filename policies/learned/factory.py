@@ -12,8 +12,9 @@ from arena.policies.learned.config import CheckpointError, read_config
 class CheckpointFactory:
     """Builds a :class:`~arena.policies.learned.policy.CheckpointPolicy` for an env; declares what it observes."""
 
-    def __init__(self, checkpoint: str | Path) -> None:
+    def __init__(self, checkpoint: str | Path, device: str = "cpu") -> None:
         self.checkpoint = str(checkpoint)
+        self.device = device
         self.config = read_config(checkpoint)
         self.obs_mode: str = self.config["obs_mode"]
         self.cameras: tuple[str, ...] = tuple(self.config["cameras"])
@@ -28,7 +29,7 @@ class CheckpointFactory:
                 f"{self.policy_id} needs the learning extra ({error.name or error} is missing): "
                 "pip install torch==2.13.0 && pip install -e '.[learning]'"
             ) from None
-        return CheckpointPolicy(self.config["folder"], env, policy_id=self.policy_id)
+        return CheckpointPolicy(self.config["folder"], env, policy_id=self.policy_id, device=self.device)
 
 
 def load(checkpoint: str | Path, env: Any = None) -> Any:
