@@ -39,6 +39,10 @@ RESULT_SCHEMA: dict[str, Any] = {
         "error": {"type": ["string", "null"], "description": "Why the episode failed abnormally, if it did."},
         "video": {"type": ["string", "null"], "description": "Video path relative to the results folder."},
         "video_replayed": {"type": "boolean", "description": "The video was filmed by replaying the episode."},
+        "source": {
+            "enum": ["sim", "real"],
+            "description": "Where the episode was played (optional; absent means sim): arena eval or arena real run.",
+        },
     },
     "required": [
         "protocol",
@@ -58,8 +62,10 @@ RESULT_SCHEMA: dict[str, Any] = {
         "video_replayed",
     ],  # fmt: skip
 }
-#: Field names in schema order.
-RESULT_FIELDS: tuple[str, ...] = tuple(RESULT_SCHEMA["properties"])
+#: Field names in schema order (every required field).
+RESULT_FIELDS: tuple[str, ...] = tuple(RESULT_SCHEMA["required"])
+#: Optional fields: written only when given, so records written before they existed stay valid.
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(p for p in RESULT_SCHEMA["properties"] if p not in RESULT_FIELDS)
 #: What a record holds before its outcome is known.
 _DEFAULTS: dict[str, Any] = {
     "config_hash": None, "episode_config": None, "policy_metadata": {}, "success": False, "steps": 0,
@@ -98,8 +104,11 @@ def validate_record(record: Any, where: str = "result record") -> dict[str, Any]
 
 def make_record(**fields: Any) -> dict[str, Any]:
     """A valid record from the given fields and the schema's defaults; unknown or missing fields are refused."""
-    unknown = set(fields) - set(RESULT_FIELDS)
+    unknown = set(fields) - set(RESULT_FIELDS) - set(OPTIONAL_FIELDS)
     if unknown:
-        raise ResultSchemaError(f"unknown result field(s) {sorted(unknown)}; fields: {', '.join(RESULT_FIELDS)}")
+        raise ResultSchemaError(
+            f"unknown result field(s) {sorted(unknown)}; fields: {', '.join(RESULT_FIELDS + OPTIONAL_FIELDS)}"
+        )
     record = {name: fields.get(name, _DEFAULTS.get(name)) for name in RESULT_FIELDS}
+    record.update({name: fields[name] for name in OPTIONAL_FIELDS if name in fields})
     return validate_record(record)
