@@ -1,5 +1,5 @@
 """The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train,
-merge, sweep-alpha.
+merge, sweep-alpha, serve, submit, leaderboard.
 
 Every user-facing error is one line on stderr, ``arena <command>: <what was wrong and what is allowed>``, with
 exit code 2: argument errors, Arena's own errors (:class:`~arena.errors.ArenaError`) and file-system errors on the
@@ -60,6 +60,16 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
     return value
 
 
@@ -251,6 +261,7 @@ def cmd_sweep_alpha(args: argparse.Namespace) -> int:
     path = _learned("sweep", "sweep-alpha").sweep_alpha(
         args.base, args.finetuned, args.alphas, args.target, args.axes, args.generalist_tasks, args.episodes,
         output_folder(args.out), method=args.method, workers=args.workers, backend=args.backend,
+        alpha_by_module=args.alpha_by_module,
     )  # fmt: skip
     print(path.read_text())
     return 0
@@ -261,6 +272,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from arena.eval.report import write_report
 
     out = output_folder(args.out)
+    if args.policy_keys:
+        from arena.policies.remote.client import with_keys
+
+        args.policy = with_keys(args.policy, args.policy_keys)
     try:
         path = evaluate(
             args.policy,
@@ -282,6 +297,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = write_report([path], out)
     print(f"results: {path}\nreport:  {report}")
     print(report.read_text())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from arena.policies.remote.server import DEFAULT_HOST, ServeSettings, serve_forever
+
+    if args.host != DEFAULT_HOST:
+        print(f"arena serve: warning: listening on {args.host}: anyone who reaches this port can query the policy")
+    settings = ServeSettings(
+        args.policy, args.host, args.port, args.max_batch, args.max_wait_ms, args.max_message_mb, args.task, args.device
+    )
+
+    def announce(port: int) -> None:
+        print(f"arena serve: {args.policy} on ws://{args.host}:{port} (Ctrl-C stops)", flush=True)
+
+    stats = serve_forever(settings, announce)
+    print(f"arena serve: stopped; {json.dumps(stats)}")
     return 0
 
 
@@ -362,9 +394,78 @@ def cmd_print_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _task_list(text: str) -> list[str]:
+    """Comma-separated task names, or ``none``."""
+    from arena.spec.task import task_names
+
+    return [] if text == "none" else _names("task", task_names())(text)
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from arena.leaderboard.bundle import build_submission, write_submission
+    from arena.leaderboard.checksums import sha256_hex
+    from arena.leaderboard.manifest import make_policy_card
+    from arena.leaderboard.problems import InvalidSubmissionError
+
+    output = output_file(args.output, (".zip",))
+    card = make_policy_card(
+        architecture=args.architecture, parameters=args.parameters, training_tasks=args.training_tasks,
+        texture_split=args.texture_split, perturbed_data=args.perturbed_data == "yes", compute=args.compute,
+        licence=args.licence, description=args.training_description,
+    )  # fmt: skip
+    try:
+        data = build_submission(
+            args.results, name=args.name, team=args.team, policy_card=card, policy=args.policy, partial=args.partial,
+            paper=args.paper, code=args.code, checkpoint=args.checkpoint,
+        )  # fmt: skip
+    except InvalidSubmissionError as error:
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        grid = not args.partial and any(p.rule == "grid" for p in error.problems)
+        hint = "; to submit a subset of the tasks, declare a partial track with --partial" if grid else ""
+        print(f"arena submit: refused, nothing written: {len(error.problems)} problem(s) above{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    write_submission(data, output)
+    print(f"{output}: {len(data)} bytes, SHA-256 {sha256_hex(data)}; valid")
+    return 0
+
+
+def cmd_leaderboard_validate(args: argparse.Namespace) -> int:
+    from arena.leaderboard.validator import validate_bundle
+
+    results = [validate_bundle(path) for path in args.bundles]
+    if args.json:
+        print(json.dumps({"valid": all(r.valid for r in results), "bundles": [r.to_dict() for r in results]}, indent=2))
+    for result in [] if args.json else results:
+        summary = result.to_dict()
+        if result.valid:
+            print(f"{result.source}: valid ({summary['name']}, {summary['track']}, {summary['records']} records)")
+        else:
+            print(f"{result.source}: INVALID, {len(result.problems)} problem(s)")
+            for problem in result.problems:
+                print(f"  {problem}")
+    return 0 if all(r.valid for r in results) else 1
+
+
+def cmd_leaderboard_build(args: argparse.Namespace) -> int:
+    from arena.leaderboard.scoring import percent
+    from arena.leaderboard.site import build_site
+
+    out = Path(args.output)
+    for track in build_site(args.submissions, out):
+        print(track.title)
+        for entry in track.entries:
+            scores = entry.scores
+            print(f"  {entry.rank}. {entry.name}: All {percent(scores.all_axes.value)}, "
+                  f"mean over axes {percent(scores.mean_over_axes.value)}")  # fmt: skip
+    print(f"site: {out / 'index.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from arena.eval.evaluation import BACKENDS
     from arena.eval.protocol import EPISODES_PER_CELL
+    from arena.leaderboard.manifest import TEXTURE_SPLITS
     from arena.policies.learned.config import MERGE_METHODS, POLICY_KINDS
     from arena.spec.axis_names import AXIS_NAMES
     from arena.spec.cameras import CAMERAS
@@ -422,7 +523,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--video", type=_video, default=0, help="record the first N episodes of each cell, or 'failures'")
     p.add_argument("--out", default="arena-results")
+    p.add_argument(
+        "--policy-keys",
+        default=None,
+        help="remote policies: observation keys the server expects (arena, libero, droid or a YAML mapping file)",
+    )
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve a policy over openpi's WebSocket protocol, batching concurrent requests",
+        description="Serves POLICY (checkpoint:CKPT, random or module:factory) to arena eval --policy "
+        "remote:ws://HOST:PORT and openpi clients; one session per connection; SIGINT/SIGTERM stop it.",
+    )
+    p.add_argument("--policy", required=True, help="checkpoint:<folder or shipped name>, random or module:factory")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    p.add_argument("--port", type=_non_negative_int, default=8000, help="0 picks a free port")
+    p.add_argument("--max-batch", type=_positive_int, default=16, help="requests answered by one forward pass")
+    p.add_argument("--max-wait-ms", type=_non_negative_float, default=5.0, help="wait this long to fill a batch")
+    p.add_argument("--max-message-mb", type=_positive_float, default=16.0, help="largest request accepted")
+    p.add_argument("--task", type=task_choice, default=None, help="task of the env the policy is built with")
+    p.add_argument("--device", default="cpu", help="where a checkpoint: policy runs: cpu or cuda (cuda:N)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
         "demos",
@@ -502,6 +624,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generalist-tasks", type=_names("task", tasks), default=[])
     p.add_argument("--episodes", type=_positive_int, default=EPISODES_PER_CELL)
     p.add_argument("--method", type=_choice("method", MERGE_METHODS), default="linear")
+    p.add_argument(
+        "--alpha-by-module", type=_module_alphas, default=None,
+        help="hold module groups at fixed alphas, e.g. vision=0 (the others take the swept alpha)",
+    )  # fmt: skip
     p.add_argument("--workers", type=_non_negative_int, default=os.cpu_count() or 1)
     p.add_argument("--backend", type=_choice("backend", BACKENDS), default="local")
     p.add_argument("--out", required=True)
@@ -536,6 +662,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("results", nargs="+", type=Path, help="results .jsonl files or arena eval --out folders")
     p.add_argument("-o", "--output", default="arena-report", help="folder for report.md and report.html")
     p.set_defaults(func=cmd_report)
+
+    from arena.real.commands import add_real_commands  # argparse only; each real command imports what it runs
+
+    add_real_commands(sub, _Parser)
+
+    p = sub.add_parser(
+        "submit",
+        help="bundle one policy's results with a policy card into a leaderboard submission (validated first)",
+        description="Writes OUTPUT, a zip of submission.json (versions, track, links, policy card), results.jsonl "
+        "and SHA256SUMS. The bundle is validated as arena leaderboard validate would; an invalid one is not written "
+        "and every problem is listed.",
+    )
+    p.add_argument("results", type=Path, help="a results .jsonl file or an arena eval --out folder")
+    p.add_argument("--name", required=True, help="submission name: lower-case letters, digits, . _ - (the file name)")
+    p.add_argument("--team", required=True)
+    p.add_argument("--policy", default=None, help="which policy's records (when the file holds several)")
+    p.add_argument("--partial", action="store_true", help="declare a partial track: only the tasks in the results")
+    p.add_argument("--paper", default=None, help="http(s) URL")
+    p.add_argument("--code", default=None, help="http(s) URL")
+    p.add_argument("--checkpoint", default=None, help="http(s) URL")
+    p.add_argument("--architecture", required=True, help="policy card: what the policy is")
+    p.add_argument("--parameters", type=_non_negative_int, default=None, help="policy card: parameter count")
+    p.add_argument("--training-tasks", type=_task_list, default=[], help="comma-separated tasks trained on, or none")
+    p.add_argument("--texture-split", type=_choice("texture split", TEXTURE_SPLITS), required=True,
+                   help="texture split of the training data (none: no textured training data)")  # fmt: skip
+    p.add_argument("--perturbed-data", type=_choice("answer", ("yes", "no")), required=True,
+                   help="whether the training data included perturbed episodes")  # fmt: skip
+    p.add_argument("--training-description", default="", help="policy card: the training data in words")
+    p.add_argument("--compute", required=True, help="policy card: training compute, e.g. '8000 steps, 2 CPU cores'")
+    p.add_argument("--licence", required=True, help="policy card: licence of the policy (SPDX id)")
+    p.add_argument("-o", "--output", default="submission.zip", help="a .zip file")
+    p.set_defaults(func=cmd_submit)
+
+    p = sub.add_parser("leaderboard", help="validate submission bundles and build the static leaderboard site")
+    board = p.add_subparsers(dest="leaderboard_command", required=True, parser_class=_Parser)
+    q = board.add_parser(
+        "validate",
+        help="check bundles without running or importing anything from them (exit 1 if any is invalid)",
+        description="Checks each bundle's archive safety, checksums, submission.json and every result record "
+        "against the protocol (seeds and configs recomputed, grid complete for its track). Each problem names the "
+        "file, the record and the rule. Exit status 0: all valid, 1: some invalid.",
+    )
+    q.add_argument("bundles", nargs="+", type=Path, help="submission .zip files")
+    q.add_argument("--json", action="store_true", help="machine-readable output for CI")
+    q.set_defaults(func=cmd_leaderboard_validate)
+    q = board.add_parser(
+        "build",
+        help="validate, score and rank every bundle in a folder and write the static site",
+        description="Writes SITE/index.html (one table per track, sorted by rank), a page and heatmap per "
+        "submission, the bundles and leaderboard.json. Works offline; any invalid bundle stops the build.",
+    )
+    q.add_argument("submissions", type=Path, help="folder of submission bundles (*.zip)")
+    q.add_argument("-o", "--output", default="leaderboard-site", help="site folder (new, empty or an earlier site)")
+    q.set_defaults(func=cmd_leaderboard_build)
     return parser
 
 

@@ -25,6 +25,10 @@ if command -v dpkg >/dev/null; then
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   "$python" -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=("python3-venv")
+  # The test extra: headless Chromium and its driver, for the leaderboard site's browser test (selenium).
+  case ",$extras," in
+    *,test,*) for pkg in chromium chromium-driver; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done ;;
+  esac
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 fi
 

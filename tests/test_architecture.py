@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Package folders and the import name they install as.
-PACKAGES = {"arena": ROOT / "arena", "arena.policies": ROOT / "policies"}
+PACKAGES = {"arena": ROOT / "arena", "arena.policies": ROOT / "policies", "arena.real": ROOT / "real"}
 #: Heavy optional dependencies: each may be imported by one module only, and only inside a function.
 HEAVY = ("ray", "rclpy", "websockets", "lerobot")
 #: Heavy dependencies that a whole package is built on: only its modules import them (not its ``__init__``), and
@@ -23,6 +23,8 @@ HEAVY_PACKAGES = {"torch": "arena.policies.learned", "safetensors": "arena.polic
 #: Modules of those packages that must stay free of the dependency (they are read before deciding to load it).
 LIGHT_MODULES = ("arena.policies.learned", "arena.policies.learned.config", "arena.policies.learned.factory")
 
+#: The eval modules the leaderboard may import: protocol, result schema and files, the report's statistics.
+LEADERBOARD_EVAL_MODULES = {"arena.eval.protocol", "arena.eval.schema", "arena.eval.results", "arena.eval.report"}
 #: Layers, lowest first: a module may import its own layer and those listed for it.
 LAYERS: dict[str, set[str]] = {
     "ground": set(),
@@ -33,8 +35,10 @@ LAYERS: dict[str, set[str]] = {
     "eval": {"ground", "spec", "env"},
     "data": {"ground", "spec", "env", "eval"},
     "printing": {"ground", "objects", "spec", "sim"},
+    "leaderboard": {"ground", "objects", "spec", "eval"},  # of eval: LEADERBOARD_EVAL_MODULES only
     "policies": {"ground", "objects", "spec", "sim", "env", "eval", "data"},
-    "cli": {"ground", "objects", "spec", "sim", "env", "eval", "data", "printing", "policies"},
+    "real": {"ground", "objects", "spec", "sim", "env", "eval", "data", "printing", "policies"},
+    "cli": {"ground", "objects", "spec", "sim", "env", "eval", "data", "printing", "leaderboard", "policies", "real"},
 }
 
 
@@ -51,6 +55,8 @@ def layer_of(module: str) -> str:
     if second in ("env", "registration"):
         return "env"
     layers = {"objects": "objects", "spec": "spec", "eval": "eval", "data": "data", "printing": "printing"}
+    layers["leaderboard"] = "leaderboard"
+    layers["real"] = "real"
     return (layers | {"policies": "policies"}).get(second, "cli" if second == "cli" else "unknown")
 
 
@@ -203,8 +209,26 @@ def test_sampling_any_episode_and_reading_results_loads_no_mujoco():
     assert _fresh(code).strip() == "[]"
 
 
+def test_the_leaderboard_reads_only_light_eval_modules_and_validates_without_mujoco():
+    leaderboard = [m for m in MODULES if layer_of(m) == "leaderboard"]
+    evals = {t for m in leaderboard for t in imports_of(m) if t in MODULES and layer_of(t) == "eval"}
+    assert leaderboard and evals <= LEADERBOARD_EVAL_MODULES, sorted(evals - LEADERBOARD_EVAL_MODULES)
+    code = """
+        import sys
+        from arena.leaderboard.archive import RESULTS_FILE, read_bundle, write_bundle
+        from arena.leaderboard.validator import validate_bundle
+        members, _ = read_bundle("leaderboard/submissions/random.zip")
+        members[RESULTS_FILE] = b"\\n".join(members[RESULTS_FILE].splitlines()[:25])  # one cell: fast
+        assert {p.rule for p in validate_bundle(write_bundle(members)).problems} == {"checksum", "grid"}
+        validating = sorted(m for m in sys.modules if m.split(".")[0] in ("mujoco", "torch", "matplotlib"))
+        import arena.leaderboard.site
+        print(validating, sorted(m for m in sys.modules if m.split(".")[0] in ("mujoco", "torch")))
+    """
+    assert _fresh(code).strip() == "[] []"
+
+
 def test_the_core_never_imports_the_policies():
-    core = [m for m in MODULES if layer_of(m) not in ("policies", "cli")]
+    core = [m for m in MODULES if layer_of(m) not in ("policies", "real", "cli")]
     static = {m: sorted(t for t in imports_of(m) if t.startswith("arena.policies")) for m in core}
     assert not {m: t for m, t in static.items() if t}
     code = f"""
