@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,21 @@ def test_an_alpha_sweep_evaluates_every_group_and_resumes(parents, tmp_path):
     assert len(results.read_text().splitlines()) == 3
     merged = json.loads((tmp_path / "sweep" / "checkpoints" / "alpha-1.00" / "config.json").read_text())
     assert merged["merge"]["alpha"] == 1.0
+
+
+def test_a_sweep_can_hold_module_groups_at_fixed_alphas(parents, tmp_path):
+    from arena.policies.learned.merging import module_group
+    from arena.policies.learned.sweep import sweep_alpha
+
+    base, tuned = parents
+    out = tmp_path / "sweep"
+    report = sweep_alpha(base, tuned, [1.0], "OpenDrawer", [], [], 1, out, progress=False, max_steps=2,
+                         alpha_by_module={"vision": 0.0}).read_text()  # fmt: skip
+    assert "Held at every point: vision α = 0" in report
+    merged = load_file(str(out / "checkpoints" / "alpha-1.00" / "model.safetensors"))
+    parent = {"base": load_file(str(Path(base) / "model.safetensors")),
+              "tuned": load_file(str(Path(tuned) / "model.safetensors"))}  # fmt: skip
+    for name, tensor in merged.items():
+        source = "base" if module_group("vla", name) == "vision" else "tuned"
+        assert torch.equal(tensor, parent[source][name]), name
+    assert json.loads((out / "sweep.json").read_text())["alpha_by_module"] == {"vision": 0.0}

@@ -1,12 +1,13 @@
 """``arena sweep-alpha``: merge a base and a finetuned checkpoint at several α and evaluate each on three groups —
 the target task unperturbed (in distribution), the target task under perturbation axes (out of distribution) and the
 base's other tasks unperturbed (generalist retention) — through the ordinary, resumable harness; then report success
-against α per group with Wilson 95% intervals, and the per-axis table of each α."""
+against α per group with Wilson 95% intervals, and the per-axis table of each α. ``alpha_by_module`` holds some module
+groups at fixed values while the others follow the swept α (RETAIN's per-module merging)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,16 @@ def group_of(record: dict[str, Any], target: str) -> str:
 
 def sweep_alpha(base: str | Path, finetuned: str | Path, alphas: Sequence[float], target: str, axes: Sequence[str],
                 generalist_tasks: Sequence[str], episodes: int, out: str | Path, method: str = "linear",
-                workers: int = 0, backend: str = "local", progress: bool = True,
-                max_steps: int | None = None) -> Path:  # fmt: skip
-    """Merge at each α into ``out/checkpoints/``, evaluate into ``out/alpha-<α>/``, write ``out/sweep.md``."""
+                workers: int = 0, backend: str = "local", progress: bool = True, max_steps: int | None = None,
+                alpha_by_module: Mapping[str, float] | None = None) -> Path:  # fmt: skip
+    """Merge at each α into ``out/checkpoints/``, evaluate into ``out/alpha-<α>/``, write ``out/sweep.md``; the module
+    groups in ``alpha_by_module`` keep their given α at every point of the sweep."""
     out = Path(out)
     rows: dict[float, dict[str, Any]] = {}
     for alpha in alphas:
         checkpoint = out / "checkpoints" / _alpha_name(alpha)
         if not (checkpoint / "model.safetensors").exists():
-            merge_checkpoints(base, finetuned, checkpoint, alpha, method)
+            merge_checkpoints(base, finetuned, checkpoint, alpha, method, alpha_by_module=alpha_by_module)
         policy = f"checkpoint:{checkpoint}"
         folder = out / _alpha_name(alpha)
         common = {"workers": workers, "backend": backend, "progress": progress, "max_steps": max_steps}
@@ -59,19 +61,23 @@ def sweep_alpha(base: str | Path, finetuned: str | Path, alphas: Sequence[float]
             cell = [bool(r["success"]) for r in records if r["task"] == target and r["axis"] == axis]
             per_axis[axis] = sum(cell) / len(cell) if cell else None
         rows[alpha] = {"groups": per_group, "target_axes": per_axis}
-    (out / "sweep.json").write_text(json.dumps({str(a): r for a, r in rows.items()}, indent=1) + "\n")
-    _write_markdown(out, rows, target, axes, generalist_tasks, method)
+    fixed = dict(alpha_by_module or {})
+    (out / "sweep.json").write_text(json.dumps({"alpha_by_module": fixed} | {str(a): r for a, r in rows.items()},
+                                               indent=1) + "\n")  # fmt: skip
+    _write_markdown(out, rows, target, axes, generalist_tasks, method, fixed)
     _plot(out, rows)
     return out / "sweep.md"
 
 
 def _write_markdown(out: Path, rows: dict[float, dict[str, Any]], target: str, axes: Sequence[str],
-                    generalist: Sequence[str], method: str) -> None:  # fmt: skip
+                    generalist: Sequence[str], method: str, fixed: Mapping[str, float]) -> None:  # fmt: skip
+    held = ", ".join(f"{group} α = {value:g}" for group, value in fixed.items())
     lines = [
         f"# α sweep ({method} merge): target {target}; perturbed by {', '.join(axes)}; other tasks "
         f"{', '.join(generalist) or '(none)'}",
         "",
-        "α = 0 is the base (generalist), α = 1 the finetuned checkpoint. Success with Wilson 95% intervals.",
+        "α = 0 is the base (generalist), α = 1 the finetuned checkpoint. Success with Wilson 95% intervals."
+        + (f" Held at every point: {held}; the other module groups take the swept α." if fixed else ""),
         "",
         "| α | " + " | ".join(GROUPS) + " |",
         "| ---: |" + " ---: |" * len(GROUPS),
