@@ -18,10 +18,11 @@ import pytest
 
 pytest.importorskip("rclpy", reason="needs the ros extra")
 
+from arena.data.video import read_video  # noqa: E402
 from arena.eval.results import read_results  # noqa: E402
 from arena.real.kinematics import PandaKinematics  # noqa: E402
 from arena.real.operator import ScriptedOperator, TwinOperator  # noqa: E402
-from arena.real.recording import bag_episode, read_messages  # noqa: E402
+from arena.real.recording import bag_episode, export_video, read_messages  # noqa: E402
 from arena.real.robot_config import load_robot_config  # noqa: E402
 from arena.real.session import SessionSettings, run_session  # noqa: E402
 
@@ -137,6 +138,12 @@ def test_a_short_session_with_the_planned_expert_succeeds_records_a_bag_and_resu
     topics = [topic for topic, *_ in read_messages(bag)]
     for topic in (robot.joint_states_topic, robot.command_topic, robot.gripper_topic, "/camera/front/image_raw"):
         assert topics.count(topic) > 5, topic
+    video = export_video(bag, tmp_path / "front.mp4", "/camera/front/image_raw")  # arena real export
+    frames = read_video(video)
+    recorded = [m for _, _, _, m in read_messages(bag, ("/camera/front/image_raw",))]
+    assert frames.shape == (len(recorded), recorded[0].height, recorded[0].width, 3)
+    first = np.frombuffer(recorded[0].data, np.uint8).reshape(recorded[0].height, recorded[0].width, 3)
+    assert np.abs(frames[0].astype(int) - first).mean() < 8  # the same picture, up to H.264 loss
     again, _ = _session(robot, tmp_path, _twin_judges)  # resumable: the episode is done, nothing runs
     assert again == records
 
