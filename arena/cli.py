@@ -13,10 +13,16 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from arena.arguments import choice as _choice
+from arena.arguments import names as _names
+from arena.arguments import non_negative_float as _non_negative_float
+from arena.arguments import non_negative_int as _non_negative_int
+from arena.arguments import positive_float as _positive_float
+from arena.arguments import positive_int as _positive_int
 from arena.errors import ArenaError
 
 EXIT_USAGE = 2
@@ -33,69 +39,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
-
-
 def _video(text: str) -> int:
     """``failures`` (-1) or a non-negative count of episodes per cell."""
     return -1 if text == "failures" else _non_negative_int(text)
-
-
-def _names(kind: str, valid: Sequence[str]) -> Callable[[str], list[str]]:
-    def parse(text: str) -> list[str]:
-        names = [n for n in text.split(",") if n]
-        bad = [n for n in names if n not in valid]
-        if bad or not names:
-            raise argparse.ArgumentTypeError(f"unknown {kind} {bad or text!r}; valid: {', '.join(valid)}")
-        return names
-
-    return parse
-
-
-def _choice(kind: str, valid: Sequence[str]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in valid:
-            raise argparse.ArgumentTypeError(f"unknown {kind} {text!r}; valid: {', '.join(valid)}")
-        return text
-
-    return parse
 
 
 def output_file(path: str | Path, suffixes: Sequence[str]) -> Path:

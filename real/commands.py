@@ -6,33 +6,12 @@ Only argparse here; each command imports what it needs when it runs (rclpy only 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from arena.arguments import names as _names
+from arena.arguments import non_negative_int as _non_negative_int
+from arena.arguments import positive_int as _positive_int
 from arena.real.errors import RealError
-
-
-def _names(kind: str, valid: Sequence[str]) -> Callable[[str], list[str]]:
-    def parse(text: str) -> list[str]:
-        names = [n for n in text.split(",") if n]
-        bad = [n for n in names if n not in valid]
-        if bad or not names:
-            raise argparse.ArgumentTypeError(f"unknown {kind} {bad or text!r}; valid: {', '.join(valid)}")
-        return names
-
-    return parse
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(text)
-
-
-def _non_negative_int(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return int(text)
 
 
 def _episode_config(args: argparse.Namespace):

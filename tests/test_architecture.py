@@ -48,7 +48,7 @@ def layer_of(module: str) -> str:
     if len(parts) == 1:
         return "env"  # arena/__init__.py registers the gymnasium ids
     second = parts[1]
-    if second in ("errors", "paths"):
+    if second in ("errors", "paths", "arguments"):
         return "ground"
     if second in ("sim", "robot", "perturbations", "geometry"):
         return "sim"
