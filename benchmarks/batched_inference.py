@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 
-def _stub_text_encoder() -> None:
+def stub_text_encoder() -> None:
     """A fixed 384-d instruction embedding instead of MiniLM (timing only)."""
     from arena.policies.learned import encoders
 
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--stub-text", action="store_true", help="fixed instruction embedding instead of MiniLM")
     args = parser.parse_args()
     if args.stub_text:
-        _stub_text_encoder()
+        stub_text_encoder()
     batches = [int(b) for b in args.batch.split(",")]
     results = {d: time_batches(d, batches, args.repeats) for d in args.devices.split(",")}
     first = args.devices.split(",")[0]

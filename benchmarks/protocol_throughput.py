@@ -7,7 +7,7 @@ server's mean batch size and ms per request and per executed env step, and the p
 update, GL render and pixel read-back.
 
     python benchmarks/protocol_throughput.py --workers 2 --episodes 2
-    python benchmarks/protocol_throughput.py --workers 32 --episodes 25 --max-batch 32   # a GPU box
+    python benchmarks/protocol_throughput.py --workers 14 --episodes 25 --max-batch 32 --device cuda   # a GPU box
 """
 
 from __future__ import annotations
@@ -25,11 +25,14 @@ PROTOCOL_EPISODES = 8000
 TASKS = ("CloseBox", "CloseLaptopLid", "OpenDrawer", "TurnOvenOn")  # what arena-vla-small was trained on
 
 
-def run(workers: int, episodes: int, axes: list[str], max_batch: int, max_wait_ms: float, out: Path) -> dict:
+def run(workers: int, episodes: int, axes: list[str], max_batch: int, max_wait_ms: float, out: Path,
+        device: str = "cpu") -> dict:  # fmt: skip
     from arena.eval.evaluation import evaluate
     from arena.policies.remote.server import ServeSettings, serve_in_thread
 
-    settings = ServeSettings("checkpoint:arena-vla-small", port=0, max_batch=max_batch, max_wait_ms=max_wait_ms)
+    settings = ServeSettings(
+        "checkpoint:arena-vla-small", port=0, max_batch=max_batch, max_wait_ms=max_wait_ms, device=device
+    )
     with serve_in_thread(settings) as server:
         start = time.perf_counter()
         path = evaluate(
@@ -43,6 +46,7 @@ def run(workers: int, episodes: int, axes: list[str], max_batch: int, max_wait_m
         "workers": workers, "episodes": len(records), "errors": sum(r["error"] is not None for r in records),
         "success": round(sum(r["success"] for r in records) / len(records), 3), "wall_s": round(wall, 1),
         "episodes_per_min": round(len(records) / wall * 60, 1), "env_steps_per_s": round(steps / wall, 1),
+        "steps_per_episode": round(steps / len(records), 1),
         "mean_batch": stats["mean_batch"], "server_ms_per_request": stats["infer_ms_per_request"],
         "server_ms_per_step": round(stats["infer_ms_per_request"] * stats["requests"] / max(steps, 1), 3),
         "projected_protocol_h": round(PROTOCOL_EPISODES / (len(records) / wall * 60) / 60, 2),
@@ -99,10 +103,21 @@ def main() -> None:
     parser.add_argument("--axes", default="None")
     parser.add_argument("--max-batch", type=int, default=16)
     parser.add_argument("--max-wait-ms", type=float, default=5.0)
+    parser.add_argument("--device", default="cpu", help="where the served model runs: cpu or cuda")
+    parser.add_argument(
+        "--stub-text", action="store_true",
+        help="a fixed instruction embedding instead of MiniLM (machines without its wheel; the policy then acts on "
+        "the wrong instruction, so episodes run longer: throughput only)",
+    )  # fmt: skip
     parser.add_argument("--profile-render", action="store_true")
     args = parser.parse_args()
+    if args.stub_text:
+        from batched_inference import stub_text_encoder
+
+        stub_text_encoder()
     with tempfile.TemporaryDirectory() as folder:
-        result = run(args.workers, args.episodes, args.axes.split(","), args.max_batch, args.max_wait_ms, Path(folder))
+        axes = args.axes.split(",")
+        result = run(args.workers, args.episodes, axes, args.max_batch, args.max_wait_ms, Path(folder), args.device)
     print(json.dumps(result, indent=1))
     print(
         f"{result['episodes_per_min']} episodes/min, {result['env_steps_per_s']} env steps/s, mean batch "
