@@ -1,5 +1,5 @@
 """The ``arena`` command line: tasks, render, rollout, eval, report, contact-sheet, print-models, demos, train,
-merge, sweep-alpha, serve, submit, leaderboard.
+merge, sweep-alpha, serve, submit, leaderboard, real (plan, calibrate, run, twin, export, correlate).
 
 Every user-facing error is one line on stderr, ``arena <command>: <what was wrong and what is allowed>``, with
 exit code 2: argument errors, Arena's own errors (:class:`~arena.errors.ArenaError`) and file-system errors on the
