@@ -31,6 +31,8 @@ from arena.robot.controller import MAX_DELTA_POS, MAX_DELTA_ROT
 
 #: How far an ee_delta target may lead the measured pose (metres, radians), as in Arena's controller.
 MAX_TARGET_LAG = (0.02, 0.15)
+#: Seconds ``arm`` waits for the first joint state of a freshly opened link (ROS discovery) before refusing.
+FIRST_STATE_WAIT_S = 5.0
 
 
 class Link(Protocol):
@@ -141,11 +143,18 @@ class ControlLoop:
         return stale_reason(now, self.robot.watchdog, None if sample is None else sample.received, images, last)
 
     # ---------------------------------------------------------------------------------------- commands
-    def arm(self) -> None:
-        """Allow commands (the operator confirmed): targets start from the measured pose."""
+    def arm(self, wait_s: float = FIRST_STATE_WAIT_S) -> None:
+        """Allow commands (the operator confirmed): targets start from the measured pose. A link opened moments ago
+        may not have discovered the driver yet: wait up to ``wait_s`` for its first joint state, then refuse."""
+        deadline = time.monotonic() + wait_s
         measured = self.measured()
+        while measured is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+            measured = self.measured()
         if measured is None:
-            raise SafetyError("no joint states from the robot; refusing to start (is the driver running?)")
+            raise SafetyError(
+                f"no joint states from the robot within {wait_s:g} s; refusing to start (is the driver running?)"
+            )
         with self._lock:
             self._restart_from(measured)
             self._armed, self._holding = True, None

@@ -146,6 +146,21 @@ def test_nothing_is_sent_before_the_operator_confirms():
     assert link.poses == [] and link.grippers == []
 
 
+def test_arming_waits_briefly_for_a_new_links_first_joint_state_then_refuses():
+    class Discovering(FakeLink):  # a link whose driver is discovered only after 0.1 s
+        def __init__(self, after):
+            super().__init__()
+            self.ready = time.monotonic() + after
+
+        def joint_state(self):
+            return super().joint_state() if time.monotonic() >= self.ready else None
+
+    ControlLoop(_robot(), Discovering(0.1), control_mode="ee_delta").arm(wait_s=2.0)
+    silent = ControlLoop(_robot(), Discovering(60.0), control_mode="ee_delta")
+    with pytest.raises(SafetyError, match="no joint states from the robot within 0.05 s; refusing to start"):
+        silent.arm(wait_s=0.05)
+
+
 def test_the_loop_clamps_a_climbing_policy_and_holds_the_arm_at_the_end():
     link = FakeLink()
     loop = ControlLoop(_robot(), link, control_mode="ee_delta")
