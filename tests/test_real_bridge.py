@@ -4,6 +4,7 @@ workspace, a dry run and an unconfirmed episode publish nothing, and the recordi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -61,11 +62,10 @@ class Climb:
         return np.array([0.0, 0.0, 0.05, 0.0, 0.0, 0.0, -1.0])
 
 
-@pytest.fixture(scope="module")
-def twin(tmp_path_factory):
+@contextlib.contextmanager
+def _twin_process(folder: Path, robot_yaml: str):
     """``arena real twin`` in its own process on a random ROS domain; yields (robot config, twin process)."""
-    folder = tmp_path_factory.mktemp("twin")
-    (folder / "robot.yaml").write_text(ROBOT_YAML)
+    (folder / "robot.yaml").write_text(robot_yaml)
     saved = {k: os.environ.get(k) for k in ("ROS_DOMAIN_ID", "ROS_AUTOMATIC_DISCOVERY_RANGE")}
     os.environ["ROS_DOMAIN_ID"] = str(random.randint(1, 100))
     os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
@@ -84,6 +84,13 @@ def twin(tmp_path_factory):
         process.wait(timeout=20)
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
+@pytest.fixture(scope="module")
+def twin(tmp_path_factory):
+    """The twin commanded with end-effector poses (PoseStamped)."""
+    with _twin_process(tmp_path_factory.mktemp("twin"), ROBOT_YAML) as running:
+        yield running
 
 
 def _session(robot, out: Path, operator_for, **settings):
@@ -146,6 +153,23 @@ def test_a_short_session_with_the_planned_expert_succeeds_records_a_bag_and_resu
     assert np.abs(frames[0].astype(int) - first).mean() < 8  # the same picture, up to H.264 loss
     again, _ = _session(robot, tmp_path, _twin_judges)  # resumable: the episode is done, nothing runs
     assert again == records
+
+
+def test_a_session_commanding_joint_trajectories_succeeds(tmp_path):
+    """franka_ros2's interface: the bridge solves IK and sends one-point JointTrajectory messages; the twin tracks
+    them in joint mode."""
+    joint_yaml = ROBOT_YAML.replace(
+        "command: /arena/target_pose, command_type: geometry_msgs/msg/PoseStamped",
+        "command: /arena/joint_trajectory, command_type: trajectory_msgs/msg/JointTrajectory",
+    )
+    with _twin_process(tmp_path, joint_yaml) as (robot, _):
+        assert robot.command_type == "trajectory_msgs/msg/JointTrajectory"
+        (record,), _ = _session(robot, tmp_path / "session", _twin_judges)
+    assert record["success"] is True and record["error"] is None, record["policy_metadata"]["real"]
+    bag = tmp_path / "session" / record["policy_metadata"]["real"]["bag"]
+    trajectories = [m for _, _, _, m in read_messages(bag, (robot.command_topic,))]
+    assert len(trajectories) > 20 and all(len(m.points) == 1 for m in trajectories)
+    assert list(trajectories[0].joint_names) == list(robot.arm_joints)
 
 
 def test_the_watchdog_holds_the_arm_where_it_is_when_the_twin_stops_publishing(twin, tmp_path):
