@@ -130,38 +130,45 @@ def _cell_text(cell: dict[str, Any] | None, applies: bool) -> str:
 
 
 def _figure_png(fig) -> bytes:
+    """PNG bytes of ``fig``, without the matplotlib version stamp (the same figure gives the same bytes)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 
-def _heatmap(summary: dict, policy: str, tasks: list[str], axes: list[str]) -> bytes:
+def heatmap_png(grid: np.ndarray, tasks: list[str], axes: list[str], labels: list[list[str]], title: str) -> bytes:
+    """Task x axis success rates in [0, 1] (NaN drawn grey), each cell captioned ``labels[task][axis]``, as PNG
+    bytes that do not depend on the matplotlib version's metadata (the report and the leaderboard site draw it)."""
     import matplotlib
     from matplotlib.figure import Figure  # a Figure draws without pyplot, leaving the caller's backend alone
 
+    fig = Figure(figsize=(1.0 + 0.62 * len(axes), 1.2 + 0.45 * len(tasks)))
+    ax = fig.subplots()
+    cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#d9d9d9")
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    for i, row in enumerate(labels):
+        for j, label in enumerate(row):
+            ax.text(j, i, label, ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(len(axes)), axes, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(tasks)), tasks, fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.colorbar(image, ax=ax, fraction=0.03)
+    return _figure_png(fig)
+
+
+def _heatmap(summary: dict, policy: str, tasks: list[str], axes: list[str]) -> bytes:
     grid = np.full((len(tasks), len(axes)), np.nan)
     for i, task in enumerate(tasks):
         for j, axis in enumerate(axes):
             cell = summary.get((policy, task, axis))
             if cell is not None:
                 grid[i, j] = cell["rate"]
-    fig = Figure(figsize=(1.0 + 0.62 * len(axes), 1.2 + 0.45 * len(tasks)))
-    ax = fig.subplots()
-    cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#d9d9d9")
-    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
-    for i, task in enumerate(tasks):
-        for j, axis in enumerate(axes):
-            label = (
-                "n/a"
-                if not axis_applies(axis, load_task(task))
-                else ("" if np.isnan(grid[i, j]) else f"{grid[i, j]:.0%}")
-            )
-            ax.text(j, i, label, ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(len(axes)), axes, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(tasks)), tasks, fontsize=8)
-    ax.set_title(f"Success rate: {policy}", fontsize=10)
-    fig.colorbar(image, ax=ax, fraction=0.03)
-    return _figure_png(fig)
+    labels = [
+        ["n/a" if not axis_applies(axis, load_task(task)) else ("" if np.isnan(rate) else f"{rate:.0%}")
+         for axis, rate in zip(axes, row, strict=True)]
+        for task, row in zip(tasks, grid, strict=True)
+    ]  # fmt: skip
+    return heatmap_png(grid, tasks, axes, labels, f"Success rate: {policy}")
 
 
 def _drop_chart(per_policy: dict[str, list[AxisSummary]]) -> bytes:
