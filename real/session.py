@@ -82,8 +82,11 @@ class _Signals:
             signal.signal(number, handler)
 
 
-def _policy_for(name: str, config: EpisodeConfig, robot: RobotConfig) -> tuple[Any, str, tuple[str, ...], tuple]:
-    """The policy, its control mode, cameras and image size for one episode."""
+def _policy_for(
+    name: str, config: EpisodeConfig, robot: RobotConfig, built: dict[str, tuple]
+) -> tuple[Any, str, tuple[str, ...], tuple]:
+    """The policy, its control mode, cameras and image size for one episode. The planned expert is made per episode
+    (it plans that episode); any other policy is built once per task and kept in ``built`` with its env."""
     if name == "expert":
         from arena.real.expert_plan import PlannedExpert
 
@@ -91,6 +94,8 @@ def _policy_for(name: str, config: EpisodeConfig, robot: RobotConfig) -> tuple[A
             config, robot.limits.linear_speed / robot.control_hz, robot.limits.angular_speed / robot.control_hz
         )
         return policy, "ee_pose", (), (128, 128)
+    if config.task in built:
+        return built[config.task][:4]
     from arena.env import ArenaEnv
 
     kwargs = env_kwargs(resolve_policy(name))
@@ -100,8 +105,8 @@ def _policy_for(name: str, config: EpisodeConfig, robot: RobotConfig) -> tuple[A
     size = kwargs.get("image_size", 128)
     size = (size, size) if isinstance(size, int) else tuple(size)
     env = ArenaEnv(config.task, config.axis, **{**kwargs, "cameras": cameras or ("front",), "image_size": size})
-    policy = build_policy(name, env)
-    return policy, env.controller.mode, cameras, size
+    built[config.task] = (build_policy(name, env), env.controller.mode, cameras, size, env)
+    return built[config.task][:4]
 
 
 def run_session(
@@ -126,18 +131,21 @@ def run_session(
         episode_grid(list(settings.tasks), list(settings.axes), settings.episodes, settings.policy)
     )  # fmt: skip
     link = link_factory(robot, tuple(robot.cameras), not settings.dry_run)
+    built: dict[str, tuple] = {}  # task -> policy and the env it was built for
     operator.say(f"{len(keys)} episode(s) to run; results in {out / RESULTS_FILE}" + (" (dry run)" * settings.dry_run))
     try:
         with _Signals() as signals:
             for key in keys:
                 if signals.caught.is_set():
                     break
-                record = _run_episode(robot, settings, operator, link, key, signals.caught, live_report)
+                record = _run_episode(robot, settings, operator, link, key, signals.caught, live_report, built)
                 if record is not None:
                     writer.write(record)
                     operator.say(f"{key.task}/{key.axis}/{key.index}: success={record['success']}")
     finally:
         link.close()
+        for *_, env in built.values():
+            env.close()
     return writer.path
 
 
@@ -149,9 +157,10 @@ def _run_episode(
     key: EpisodeKey,
     caught: threading.Event,
     live_report: Callable | None,
+    built: dict[str, tuple],
 ) -> dict[str, Any] | None:
     config = sample_episode(key.task, key.axis, key.seed)
-    policy, mode, cameras, size = _policy_for(settings.policy, config, robot)
+    policy, mode, cameras, size = _policy_for(settings.policy, config, robot, built)
     sheet = sheet_path(settings.out_dir, key)
     brief = EpisodeBrief(
         key.task, key.axis, key.index, config.config_hash, config.instruction, str(sheet) if sheet.exists() else None
